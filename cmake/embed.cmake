@@ -1,0 +1,12 @@
+# embed_files(OUT SYMBOL FILE...) generates OUT, a C file defining
+#   const struct embedded_file SYMBOL[]  (name = file's base name, data, len)
+# terminated by a {NULL} entry; see src/util/embedded.h.
+function(embed_files out symbol)
+  string(REPLACE ";" "|" files "${ARGN}")
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DSYMBOL=${symbol}
+            "-DFILES=${files}" -P ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
+    DEPENDS ${ARGN} ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
+    COMMENT "Embedding ${symbol}" VERBATIM)
+endfunction()

@@ -1,0 +1,77 @@
+/* The database connection behind every store module: a narrow, driver-
+ * neutral interface. SQLite implements it now (db_sqlite.c); PostgreSQL
+ * will implement the same functions later, chosen by the URL given to
+ * db_open. Only files under store/ include this header.
+ *
+ * SQL text given to db_prepare is portable SQL with numbered parameters
+ * ?1, ?2, ... (the PostgreSQL driver rewrites them to $1, $2). It is always
+ * a string literal in the code: user data is bound, never pasted in.
+ *
+ * A struct db belongs to one thread at a time (the server keeps one per
+ * worker thread). Statements are cached per connection, so preparing the
+ * same literal twice is cheap. */
+#ifndef SAFAR_STORE_DB_H
+#define SAFAR_STORE_DB_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+/* Results of db_step and error codes of the other functions. */
+enum {
+	DB_OK = 0,
+	DB_ROW = 1,
+	DB_DONE = 2,
+	DB_ERROR = -1,
+	DB_CONSTRAINT = -2, /* unique, foreign key or check constraint failed */
+	DB_BUSY = -3,       /* locked past the busy timeout */
+	DB_UNAVAILABLE = -4 /* server gone (PostgreSQL); try again later */
+};
+
+/* Opens the database at url (a file path for SQLite). With create false a
+ * missing file is an error. On failure *cause gets a message (free it). */
+__attribute__((warn_unused_result)) int db_open(struct db **out, const char *url, bool create,
+						char **cause);
+void db_close(struct db *db);
+/* "sqlite" or "postgresql" */
+const char *db_kind(const struct db *db);
+
+/* Applies the embedded migrations not yet applied, each in its own
+ * transaction. *applied gets how many ran (may be NULL). */
+__attribute__((warn_unused_result)) int db_migrate(struct db *db, int *applied, char **cause);
+/* Highest applied migration number, or -1 on error. */
+int db_schema_version(struct db *db);
+
+/* Transactions. write=true takes the write lock at once (BEGIN IMMEDIATE),
+ * which every request that may write uses, so it never fails half-way. */
+__attribute__((warn_unused_result)) int db_begin(struct db *db, bool write);
+__attribute__((warn_unused_result)) int db_commit(struct db *db);
+void db_rollback(struct db *db);
+bool db_in_transaction(const struct db *db);
+
+/* Returns the cached statement for sql, reset and with its bindings
+ * cleared. Aborts if the SQL does not compile (that is a bug, not input). */
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+void db_bind_int(struct db_stmt *st, int idx, int64_t v);
+void db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
+void db_bind_null(struct db_stmt *st, int idx);
+void db_bind_bool(struct db_stmt *st, int idx, bool v);
+/* DB_ROW, DB_DONE or a negative error. */
+int db_step(struct db_stmt *st);
+/* Steps a statement that returns no rows: DB_OK or a negative error. */
+int db_exec_stmt(struct db_stmt *st);
+/* Runs SQL with no parameters (may be several statements). */
+__attribute__((warn_unused_result)) int db_exec(struct db *db, const char *sql);
+int64_t db_col_int(struct db_stmt *st, int col);
+/* Valid until the next step or reset of st; NULL for SQL NULL. */
+const char *db_col_text(struct db_stmt *st, int col);
+bool db_col_is_null(struct db_stmt *st, int col);
+bool db_col_bool(struct db_stmt *st, int col);
+/* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
+int64_t db_changes(struct db *db);
+/* The driver's last error message (for logs, not for users). */
+const char *db_errmsg(struct db *db);
+
+#endif

@@ -1,0 +1,77 @@
+/* Users, their roles and offices, sessions and API tokens; offices. */
+#ifndef SAFAR_STORE_USERS_H
+#define SAFAR_STORE_USERS_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "util/arena.h"
+
+struct db;
+
+struct user {
+	int64_t id;
+	const char *username;
+	const char *display_name;
+	const char *password_hash; /* argon2id string (crypto_pwhash_str) */
+	bool disabled;
+	const char *locale;
+	unsigned roles; /* enum role bits */
+	int64_t *office_ids;
+	const char **office_codes;
+	int n_offices;
+	int64_t version;
+	const char *created_at, *updated_at;
+};
+
+struct office {
+	int64_t id;
+	const char *code, *name, *country, *province;
+	int64_t version;
+	const char *created_at, *updated_at;
+};
+
+/* All getters return 1 found, 0 not found, negative DB_* error. Strings are
+ * copied into the arena. */
+int users_get_by_name(struct db *db, struct arena *a, const char *username, struct user *out);
+int users_get(struct db *db, struct arena *a, int64_t id, struct user *out);
+/* Inserts the user with its roles and offices; *id gets the new id.
+ * DB_CONSTRAINT when the name is taken. */
+int users_add(struct db *db, const struct user *u, const char *now, int64_t by, int64_t *id);
+int users_set_password(struct db *db, int64_t id, const char *hash, const char *now, int64_t by);
+int users_set_disabled(struct db *db, int64_t id, bool disabled, const char *now, int64_t by);
+/* Calls fn for every user in name order (roles and offices filled). */
+int users_list(struct db *db, struct arena *a, void (*fn)(const struct user *, void *), void *ctx);
+int users_count(struct db *db, int64_t *n);
+
+/* Sessions: token_hash is the hex SHA-256 of the cookie secret. */
+int sessions_create(struct db *db, int64_t user_id, const char *token_hash, const char *csrf,
+		    const char *client, time_t now, time_t expires, int64_t *id);
+/* Finds a live session (not expired at now, user not disabled) and slides
+ * last_seen_at. Returns 1 and fills session id, user id and csrf. */
+int sessions_lookup(struct db *db, struct arena *a, const char *token_hash, time_t now,
+		    int64_t *session_id, int64_t *user_id, const char **csrf);
+int sessions_delete(struct db *db, int64_t session_id);
+int sessions_delete_for_user(struct db *db, int64_t user_id);
+
+/* API tokens */
+int tokens_create(struct db *db, int64_t user_id, const char *name, const char *token_hash,
+		  time_t now, int64_t *id);
+/* Returns 1 and the token and user id for a live token of an enabled user. */
+int tokens_lookup(struct db *db, const char *token_hash, time_t now, int64_t *token_id,
+		  int64_t *user_id);
+/* Revokes by id; 0 when no such live token. */
+int tokens_revoke(struct db *db, int64_t token_id, time_t now);
+int tokens_revoke_for_user(struct db *db, int64_t user_id, time_t now);
+
+/* Offices */
+int offices_get(struct db *db, struct arena *a, int64_t id, struct office *out);
+int offices_get_by_code(struct db *db, struct arena *a, const char *code, struct office *out);
+int offices_add(struct db *db, const struct office *o, const char *now, int64_t by, int64_t *id);
+/* Updates name/country/province when version matches: 1 updated, 0 stale
+ * or missing (the caller re-reads to tell which). */
+int offices_update(struct db *db, const struct office *o, const char *now, int64_t by);
+int offices_list(struct db *db, struct arena *a, void (*fn)(const struct office *, void *),
+		 void *ctx);
+
+#endif
