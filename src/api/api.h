@@ -124,6 +124,14 @@ extern const struct route case_routes[];
 extern const struct route workflow_routes[];
 extern const struct route meta_routes[];
 
+/* Runs one request in-process, exactly as the server would after sign-in:
+ * routing (404/405), permission check for who, the transaction, the
+ * handler. path may carry a query string; body is JSON text or NULL.
+ * `safar demo` and tests use it. out is initialised here; the caller
+ * releases out->body and the arena. Returns out->status. */
+int api_dispatch(struct db *db, struct arena *arena, const struct principal *who,
+		 const char *method, const char *path, const char *body, struct resp *out);
+
 /* Formats a list cursor / parses one ("" or NULL means from the start). */
 const char *api_cursor_encode(struct arena *a, int64_t last_id);
 int api_cursor_decode(const char *s, int64_t *last_id);
