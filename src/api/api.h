@@ -31,7 +31,7 @@ struct principal {
 	int64_t user_id;
 	const char *username;
 	const char *display_name;
-	unsigned roles;	     /* enum role bits (domain/perm.h) */
+	unsigned roles;      /* enum role bits (domain/perm.h) */
 	int64_t *office_ids; /* offices the user works for */
 	int n_offices;
 	int64_t session_id; /* 0 when signed in with an API token */
@@ -48,7 +48,7 @@ struct req {
 	const char *path;
 	const char *params[REQ_MAX_PARAMS]; /* path parameters, in order */
 	int nparams;
-	struct json_object *body; /* the parsed JSON object, or NULL */
+	struct json_object *body;    /* the parsed JSON object, or NULL */
 	const struct principal *who; /* NULL on public routes when not signed in */
 	const char *client_addr;
 	time_t now;
@@ -96,19 +96,19 @@ void resp_store_error(struct resp *r, struct db *db);
 typedef void (*api_handler)(struct req *req, struct resp *resp);
 
 enum route_flags {
-	ROUTE_PUBLIC = 1u << 0,	  /* no sign-in needed */
-	ROUTE_SLOW = 1u << 1,	  /* runs off the request threads (password hashing) */
-	ROUTE_OWN_TX = 1u << 2,	  /* handler manages its own transactions */
-	ROUTE_NO_CSRF = 1u << 3,  /* state-changing but exempt from the CSRF check */
+	ROUTE_PUBLIC = 1u << 0,  /* no sign-in needed */
+	ROUTE_SLOW = 1u << 1,    /* runs off the request threads (password hashing) */
+	ROUTE_OWN_TX = 1u << 2,  /* handler manages its own transactions */
+	ROUTE_NO_CSRF = 1u << 3, /* state-changing but exempt from the CSRF check */
 };
 
 struct route {
-	const char *method;	/* "GET", "POST", "PATCH", ... */
-	const char *pattern;	/* "/api/v1/persons/{id}"; {x} matches one segment */
+	const char *method;  /* "GET", "POST", "PATCH", ... */
+	const char *pattern; /* "/api/v1/persons/{id}"; {x} matches one segment */
 	api_handler handler;
 	const char *permission; /* action name (domain/perm.h); NULL: any signed-in user */
 	unsigned flags;
-	const char *summary;	/* one line, for docs and logs */
+	const char *summary; /* one line, for docs and logs */
 };
 
 /* Every route, gathered from the resource files; ends with {NULL}. */
@@ -130,7 +130,7 @@ extern const struct route meta_routes[];
  * `safar demo` and tests use it. out is initialised here; the caller
  * releases out->body and the arena. Returns out->status. */
 int api_dispatch(struct db *db, struct arena *arena, const struct principal *who,
-		 const char *method, const char *path, const char *body, struct resp *out);
+                 const char *method, const char *path, const char *body, struct resp *out);
 
 /* Formats a list cursor / parses one ("" or NULL means from the start). */
 const char *api_cursor_encode(struct arena *a, int64_t last_id);

@@ -47,7 +47,7 @@ static int lookup(struct in_ctx *c, const char *key, unsigned flags, struct json
 		if (flags & IN_NULLABLE)
 			return 2;
 		verr_add(c->errs, in_field(c, key),
-			 (flags & IN_REQUIRED) ? "is required" : "must not be null");
+		         (flags & IN_REQUIRED) ? "is required" : "must not be null");
 		return -1;
 	}
 	return 1;
@@ -80,11 +80,12 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-bool text_is_clean(const char *str, size_t n)
+static bool text_ok(const char *str, size_t n, bool multiline)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < n;) {
-		if (s[i] < 0x20 || s[i] == 0x7f)
+		bool lf = s[i] == '\n' || s[i] == '\t' || s[i] == '\r';
+		if ((s[i] < 0x20 && !(multiline && lf)) || s[i] == 0x7f)
 			return false;
 		size_t l = utf8_seq_len(s + i, n - i);
 		if (!l)
@@ -92,6 +93,11 @@ bool text_is_clean(const char *str, size_t n)
 		i += l;
 	}
 	return true;
+}
+
+bool text_is_clean(const char *s, size_t n)
+{
+	return text_ok(s, n, false);
 }
 
 size_t utf8_length(const char *s, size_t n)
@@ -119,9 +125,9 @@ int in_str(struct in_ctx *c, const char *key, size_t maxlen, unsigned flags, con
 	}
 	const char *s = json_object_get_string(v);
 	size_t n = (size_t)json_object_get_string_len(v);
-	if (memchr(s, '\0', n) || !text_is_clean(s, n)) {
+	if (memchr(s, '\0', n) || !text_ok(s, n, flags & IN_MULTILINE)) {
 		verr_add(c->errs, in_field(c, key),
-			 "must be valid UTF-8 text without control characters");
+		         "must be valid UTF-8 text without control characters");
 		return -1;
 	}
 	while (n && (*s == ' ' || *s == '\t'))
@@ -145,7 +151,7 @@ int in_str(struct in_ctx *c, const char *key, size_t maxlen, unsigned flags, con
 }
 
 int in_int(struct in_ctx *c, const char *key, int64_t min, int64_t max, unsigned flags,
-	   int64_t *out)
+           int64_t *out)
 {
 	struct json_object *v;
 	int r = lookup(c, key, flags, &v);
@@ -163,7 +169,7 @@ int in_int(struct in_ctx *c, const char *key, int64_t min, int64_t max, unsigned
 	int64_t x = json_object_get_int64(v);
 	if (errno || x < min || x > max) {
 		verr_add(c->errs, in_field(c, key), "must be between %lld and %lld", (long long)min,
-			 (long long)max);
+		         (long long)max);
 		return -1;
 	}
 	*out = x;
@@ -210,7 +216,7 @@ int in_date(struct in_ctx *c, const char *key, unsigned flags, struct date *out,
 }
 
 int in_enum(struct in_ctx *c, const char *key, const char *const *choices, unsigned flags,
-	    const char **out)
+            const char **out)
 {
 	const char *s;
 	struct verr *saved = c->errs;
@@ -229,13 +235,13 @@ int in_enum(struct in_ctx *c, const char *key, const char *const *choices, unsig
 	size_t used = 0;
 	for (int i = 0; choices[i] && used < sizeof(list); i++)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-					 choices[i]);
+		                         choices[i]);
 	verr_add(saved, in_field(c, key), "must be one of: %s", list);
 	return -1;
 }
 
 int in_array(struct in_ctx *c, const char *key, size_t maxlen, unsigned flags,
-	     struct json_object **out, size_t *n)
+             struct json_object **out, size_t *n)
 {
 	struct json_object *v;
 	int r = lookup(c, key, flags, &v);

@@ -21,6 +21,7 @@ struct json_object;
 enum in_flags {
 	IN_REQUIRED = 1u << 0,
 	IN_NULLABLE = 1u << 1,
+	IN_MULTILINE = 1u << 2, /* in_str: line breaks and tabs allowed (notes) */
 };
 
 struct in_ctx {
@@ -38,16 +39,16 @@ bool in_known_fields(struct in_ctx *c, const char *const *allowed);
  * for IN_REQUIRED. */
 int in_str(struct in_ctx *c, const char *key, size_t maxlen, unsigned flags, const char **out);
 int in_int(struct in_ctx *c, const char *key, int64_t min, int64_t max, unsigned flags,
-	   int64_t *out);
+           int64_t *out);
 int in_bool(struct in_ctx *c, const char *key, unsigned flags, bool *out);
 /* "YYYY-MM-DD", a real calendar date. With IN_NULLABLE null gives *set=false. */
 int in_date(struct in_ctx *c, const char *key, unsigned flags, struct date *out, bool *set);
 /* One of the NULL-terminated choices. */
 int in_enum(struct in_ctx *c, const char *key, const char *const *choices, unsigned flags,
-	    const char **out);
+            const char **out);
 /* An array (at most maxlen items): *out gets it, *n its length. */
 int in_array(struct in_ctx *c, const char *key, size_t maxlen, unsigned flags,
-	     struct json_object **out, size_t *n);
+             struct json_object **out, size_t *n);
 /* A nested object (for items of arrays use in_item). */
 struct json_object *in_item(struct json_object *array, size_t i);
 /* The name of field key in c, with the prefix, for verr_add. Uses a

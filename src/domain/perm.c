@@ -3,8 +3,8 @@
 #include <string.h>
 
 static const char *const role_names[ROLE_COUNT] = {
-	"admin",	"supervisor", "caseworker",   "medical",
-	"operations", "trainer",    "data_officer", "partner_viewer",
+    "admin",      "supervisor", "caseworker",   "medical",
+    "operations", "trainer",    "data_officer", "partner_viewer",
 };
 
 const char *role_name(enum role r)
@@ -24,12 +24,28 @@ unsigned role_parse(const char *name)
 }
 
 const char *const perm_actions[] = {
-	"person.read",	   "person.write",	"household.read",	"household.write",
-	"case.read",	   "case.write",	"case.transition",	"case.approve",
-	"case.reassign",   "assistance.approve", "health.read_clinical", "health.write",
-	"movement.manage", "course.manage",	"workshop.manage",	"report.aggregate",
-	"export.personal", "office.manage",	"user.manage",		"audit.read",
-	"reference.read",  NULL,
+    "person.read",
+    "person.write",
+    "household.read",
+    "household.write",
+    "case.read",
+    "case.write",
+    "case.transition",
+    "case.approve",
+    "case.reassign",
+    "assistance.approve",
+    "health.read_clinical",
+    "health.write",
+    "movement.manage",
+    "course.manage",
+    "workshop.manage",
+    "report.aggregate",
+    "export.personal",
+    "office.manage",
+    "user.manage",
+    "audit.read",
+    "reference.read",
+    NULL,
 };
 
 /* Which roles hold each action: the first permission table. Admin holds
@@ -38,28 +54,28 @@ static const struct {
 	const char *action;
 	unsigned roles;
 } grants[] = {
-	{"person.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
-	{"person.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
-	{"household.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
-	{"household.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
-	{"case.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
-	{"case.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
-	{"case.transition", ROLE_SUPERVISOR | ROLE_CASEWORKER},
-	{"case.approve", ROLE_SUPERVISOR},
-	{"case.reassign", ROLE_SUPERVISOR},
-	{"assistance.approve", ROLE_SUPERVISOR},
-	{"health.read_clinical", ROLE_MEDICAL},
-	{"health.write", ROLE_MEDICAL},
-	{"movement.manage", ROLE_OPERATIONS},
-	{"course.manage", ROLE_TRAINER},
-	{"workshop.manage", ROLE_TRAINER},
-	{"report.aggregate", ROLE_SUPERVISOR | ROLE_DATA_OFFICER | ROLE_PARTNER_VIEWER},
-	{"export.personal", ROLE_SUPERVISOR},
-	{"office.manage", 0},
-	{"user.manage", 0},
-	{"audit.read", ROLE_SUPERVISOR},
-	{"reference.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS |
-				   ROLE_TRAINER | ROLE_DATA_OFFICER | ROLE_PARTNER_VIEWER},
+    {"person.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
+    {"person.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
+    {"household.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
+    {"household.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
+    {"case.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
+    {"case.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
+    {"case.transition", ROLE_SUPERVISOR | ROLE_CASEWORKER},
+    {"case.approve", ROLE_SUPERVISOR},
+    {"case.reassign", ROLE_SUPERVISOR},
+    {"assistance.approve", ROLE_SUPERVISOR},
+    {"health.read_clinical", ROLE_MEDICAL},
+    {"health.write", ROLE_MEDICAL},
+    {"movement.manage", ROLE_OPERATIONS},
+    {"course.manage", ROLE_TRAINER},
+    {"workshop.manage", ROLE_TRAINER},
+    {"report.aggregate", ROLE_SUPERVISOR | ROLE_DATA_OFFICER | ROLE_PARTNER_VIEWER},
+    {"export.personal", ROLE_SUPERVISOR},
+    {"office.manage", 0},
+    {"user.manage", 0},
+    {"audit.read", ROLE_SUPERVISOR},
+    {"reference.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS |
+                           ROLE_TRAINER | ROLE_DATA_OFFICER | ROLE_PARTNER_VIEWER},
 };
 
 bool perm_known(const char *action)

@@ -17,11 +17,14 @@ struct verr {
 	struct verr_item items[VERR_MAX];
 };
 
-#define VERR_INIT {0}
+#define VERR_INIT                                                                                  \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 /* Adds an error; past VERR_MAX further errors are dropped. */
 void verr_add(struct verr *e, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static inline bool verr_any(const struct verr *e)
 {
 	return e->n > 0;

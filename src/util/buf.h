@@ -16,7 +16,10 @@ struct buf {
 	size_t limit; /* 0: no limit */
 };
 
-#define BUF_INIT {0}
+#define BUF_INIT                                                                                   \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 void buf_init(struct buf *b, size_t limit);
 /* Frees what the buffer owns; the struct may be reused after buf_init. */

@@ -60,7 +60,7 @@ int date_cmp(const struct date *a, const struct date *b)
 void date_format(const struct date *d, char out[11])
 {
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d->year % 10000u, (unsigned)d->month % 100u,
-		 (unsigned)d->day % 100u);
+	         (unsigned)d->day % 100u);
 }
 
 /* Days from civil, after the well-known era-based algorithm. */

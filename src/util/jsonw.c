@@ -129,7 +129,7 @@ void json_escape(struct buf *out, const char *str, size_t n)
 				esc = "\xef\xbf\xbd"; /* U+FFFD for a broken byte */
 				seq = 1;
 			} else if (seq == 3 && c == 0xe2 && s[i + 1] == 0x80 &&
-				   (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
+			           (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
 				esc = s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
 			}
 		}
