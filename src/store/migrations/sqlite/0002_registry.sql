@@ -31,6 +31,9 @@ CREATE TABLE persons (
 ) STRICT;
 CREATE INDEX persons_office ON persons(office_id, id);
 CREATE INDEX persons_phone ON persons(phone);
+CREATE INDEX persons_registered ON persons(registered_on);
+CREATE INDEX persons_residence ON persons(province_of_residence);
+CREATE INDEX persons_origin ON persons(province_of_origin);
 
 CREATE TABLE person_documents (
 	id INTEGER PRIMARY KEY,
@@ -49,6 +52,7 @@ CREATE TABLE person_vulnerabilities (
 	code TEXT NOT NULL,
 	PRIMARY KEY (person_id, code)
 ) STRICT;
+CREATE INDEX person_vulnerabilities_code ON person_vulnerabilities(code, person_id);
 
 CREATE TABLE person_languages (
 	person_id INTEGER NOT NULL REFERENCES persons(id),
@@ -65,6 +69,7 @@ CREATE TABLE consents (
 	withdrawn_on TEXT,
 	withdrawn_by INTEGER REFERENCES users(id),
 	notes TEXT,
+	withdrawal_notes TEXT,
 	created_at TEXT NOT NULL
 ) STRICT;
 CREATE INDEX consents_person ON consents(person_id);
@@ -80,6 +85,7 @@ CREATE TABLE households (
 	updated_at TEXT NOT NULL,
 	updated_by INTEGER
 ) STRICT;
+CREATE INDEX households_office ON households(office_id, id);
 
 CREATE TABLE household_members (
 	household_id INTEGER NOT NULL REFERENCES households(id),
