@@ -1,0 +1,414 @@
+/* The SQLite driver behind store/db.h.
+ *
+ * A connection runs in WAL mode (readers never wait for the writer), with
+ * foreign keys enforced, a 5 s busy timeout and synchronous=NORMAL (in WAL
+ * mode a power cut may lose the last commits but never corrupts the file).
+ *
+ * Prepared statements are cached per connection. The cache is keyed by the
+ * address of the SQL literal and confirmed by its text, so a pointer that
+ * happens to be reused for other SQL never finds the wrong statement. It
+ * holds at most STMT_CACHE_MAX statements; past that the least recently
+ * used one that is not running is finalized. */
+#include <errno.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/db.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#define STMT_CACHE_MAX  256
+#define STMT_BUCKETS    128 /* power of two */
+#define BUSY_TIMEOUT_MS 5000
+
+struct db_stmt {
+	struct db *db;
+	sqlite3_stmt *st; /* NULL: free slot */
+	const char *key;  /* the SQL pointer it was prepared from */
+	char *text;       /* a copy of the SQL, to confirm a pointer match */
+	uint64_t used;    /* db->clock at the last db_prepare */
+	struct db_stmt *next;
+};
+
+struct db {
+	sqlite3 *h;
+	char *path;
+	struct db_stmt slots[STMT_CACHE_MAX];
+	struct db_stmt *buckets[STMT_BUCKETS];
+	int nslots; /* slots handed out so far */
+	uint64_t clock;
+	char errmsg[512];
+};
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+		return DB_OK;
+	case SQLITE_ROW:
+		return DB_ROW;
+	case SQLITE_DONE:
+		return DB_DONE;
+	case SQLITE_CONSTRAINT:
+		return DB_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DB_BUSY;
+	default:
+		return DB_ERROR;
+	}
+}
+
+/* Remembers sqlite's message for db_errmsg, naming the SQL it came from. */
+static void save_error(struct db *db, const char *sql)
+{
+	if (sql)
+		snprintf(db->errmsg, sizeof(db->errmsg), "%s [SQL: %.200s]", sqlite3_errmsg(db->h),
+		         sql);
+	else
+		snprintf(db->errmsg, sizeof(db->errmsg), "%s", sqlite3_errmsg(db->h));
+}
+
+static bool is_postgres_url(const char *url)
+{
+	return !strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13);
+}
+
+int db_open(struct db **out, const char *url, bool create, char **cause)
+{
+	struct db *db = NULL;
+	int rc;
+	*out = NULL;
+	*cause = NULL;
+	if (!url || !*url) {
+		*cause = xstrdup("no database given: pass --db PATH or set SAFAR_DB");
+		return DB_ERROR;
+	}
+	if (is_postgres_url(url)) {
+		*cause = xasprintf("%s: this build of safar stores data in SQLite only; give the "
+		                   "path of a database file",
+		                   url);
+		return DB_ERROR;
+	}
+	struct stat sb;
+	if (!create && stat(url, &sb) != 0) {
+		if (errno == ENOENT)
+			*cause = xasprintf("database %s does not exist; create it with `safar init "
+			                   "--db %s`",
+			                   url, url);
+		else
+			*cause = xasprintf("database %s: %s", url, strerror(errno));
+		return DB_ERROR;
+	}
+
+	db = xcalloc(1, sizeof(*db));
+	db->path = xstrdup(url);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(url, &db->h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("cannot open database %s: %s", url,
+		                   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+
+	/* WAL is a property of the file: switching needs a moment of exclusive
+	 * access, which the busy timeout waits for. */
+	sqlite3_stmt *st = NULL;
+	rc = sqlite3_prepare_v2(db->h, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		*cause = xasprintf("database %s: cannot switch to WAL mode: %s (is it a SQLite "
+		                   "database?)",
+		                   url, sqlite3_errmsg(db->h));
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	const char *mode = (const char *)sqlite3_column_text(st, 0);
+	if (!mode || strcmp(mode, "wal") != 0)
+		log_info("database %s: journal mode is %s, not wal", url, mode ? mode : "?");
+	sqlite3_finalize(st);
+
+	char *err = NULL;
+	rc = sqlite3_exec(db->h, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", NULL, NULL,
+	                  &err);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("database %s: %s", url, err ? err : sqlite3_errstr(rc));
+		sqlite3_free(err);
+		goto fail;
+	}
+	*out = db;
+	return DB_OK;
+fail:
+	if (db->h)
+		sqlite3_close_v2(db->h);
+	free(db->path);
+	free(db);
+	return map_rc(rc) < 0 ? map_rc(rc) : DB_ERROR;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	if (db->h && !sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	for (int i = 0; i < db->nslots; i++) {
+		sqlite3_finalize(db->slots[i].st);
+		free(db->slots[i].text);
+	}
+	if (db->h && sqlite3_close(db->h) != SQLITE_OK) {
+		log_error("database %s: closing: %s", db->path, sqlite3_errmsg(db->h));
+		sqlite3_close_v2(db->h);
+	}
+	free(db->path);
+	free(db);
+}
+
+const char *db_kind(const struct db *db)
+{
+	(void)db;
+	return "sqlite";
+}
+
+/* ---- statement cache ---- */
+
+static unsigned bucket_of(const char *sql)
+{
+	uintptr_t p = (uintptr_t)sql;
+	p ^= p >> 17;
+	p *= 0x9e3779b97f4a7c15u;
+	return (unsigned)(p >> 32) & (STMT_BUCKETS - 1);
+}
+
+static void unlink_slot(struct db *db, struct db_stmt *s)
+{
+	struct db_stmt **pp = &db->buckets[bucket_of(s->key)];
+	while (*pp && *pp != s)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = s->next;
+	s->next = NULL;
+}
+
+/* A slot for a new statement: a fresh one while the cache is not full,
+ * else the least recently used statement that is not mid-step. */
+static struct db_stmt *take_slot(struct db *db)
+{
+	if (db->nslots < STMT_CACHE_MAX)
+		return &db->slots[db->nslots++];
+	struct db_stmt *victim = NULL;
+	for (int i = 0; i < STMT_CACHE_MAX; i++) {
+		struct db_stmt *s = &db->slots[i];
+		if (sqlite3_stmt_busy(s->st))
+			continue;
+		if (!victim || s->used < victim->used)
+			victim = s;
+	}
+	if (!victim) {
+		log_error("database %s: all %d cached statements are running at once", db->path,
+		          STMT_CACHE_MAX);
+		abort();
+	}
+	unlink_slot(db, victim);
+	sqlite3_finalize(victim->st);
+	free(victim->text);
+	victim->st = NULL;
+	victim->text = NULL;
+	return victim;
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql)
+{
+	unsigned b = bucket_of(sql);
+	db->clock++;
+	for (struct db_stmt *s = db->buckets[b]; s; s = s->next) {
+		if (s->key == sql && !strcmp(s->text, sql)) {
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			s->used = db->clock;
+			return s;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail);
+	if (rc != SQLITE_OK || !st) {
+		log_error("SQL does not compile: %s\n%s",
+		          rc == SQLITE_OK ? "empty statement" : sqlite3_errmsg(db->h), sql);
+		abort();
+	}
+	tail += strspn(tail, " \t\r\n;");
+	if (*tail) {
+		log_error("db_prepare takes one statement; this SQL has more after the first:\n%s",
+		          sql);
+		abort();
+	}
+	struct db_stmt *s = take_slot(db);
+	s->db = db;
+	s->st = st;
+	s->key = sql;
+	s->text = xstrdup(sql);
+	s->used = db->clock;
+	s->next = db->buckets[b];
+	db->buckets[b] = s;
+	return s;
+}
+
+/* A wrong parameter index is a bug in the code, like SQL that does not
+ * compile: stop at once rather than run the statement half-bound. */
+static void check_bind(struct db_stmt *s, int rc, int idx)
+{
+	if (rc == SQLITE_OK)
+		return;
+	log_error("cannot bind parameter ?%d: %s\n%s", idx, sqlite3_errmsg(s->db->h),
+	          sqlite3_sql(s->st));
+	abort();
+}
+
+void db_bind_int(struct db_stmt *s, int idx, int64_t v)
+{
+	check_bind(s, sqlite3_bind_int64(s->st, idx, v), idx);
+}
+
+void db_bind_text(struct db_stmt *s, int idx, const char *str)
+{
+	if (!str)
+		check_bind(s, sqlite3_bind_null(s->st, idx), idx);
+	else
+		check_bind(s, sqlite3_bind_text(s->st, idx, str, -1, SQLITE_TRANSIENT), idx);
+}
+
+void db_bind_null(struct db_stmt *s, int idx)
+{
+	check_bind(s, sqlite3_bind_null(s->st, idx), idx);
+}
+
+void db_bind_bool(struct db_stmt *s, int idx, bool v)
+{
+	check_bind(s, sqlite3_bind_int(s->st, idx, v ? 1 : 0), idx);
+}
+
+/* A statement is reset as soon as it is done or fails, so it holds no
+ * read snapshot or lock between calls. */
+int db_step(struct db_stmt *s)
+{
+	int rc = sqlite3_step(s->st);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s->st);
+		return DB_DONE;
+	}
+	save_error(s->db, sqlite3_sql(s->st));
+	sqlite3_reset(s->st);
+	return map_rc(rc);
+}
+
+int db_exec_stmt(struct db_stmt *s)
+{
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		snprintf(db->errmsg, sizeof(db->errmsg), "%s [SQL: %.200s]",
+		         err ? err : sqlite3_errstr(rc), sql);
+		sqlite3_free(err);
+		return map_rc(rc);
+	}
+	return DB_OK;
+}
+
+int64_t db_col_int(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->st, col);
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s->st, col);
+}
+
+bool db_col_is_null(struct db_stmt *s, int col)
+{
+	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
+}
+
+bool db_col_bool(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->st, col) != 0;
+}
+
+int64_t db_changes(struct db *db)
+{
+	return sqlite3_changes64(db->h);
+}
+
+const char *db_errmsg(struct db *db)
+{
+	return db->errmsg[0] ? db->errmsg : sqlite3_errmsg(db->h);
+}
+
+/* ---- transactions ---- */
+
+/* Statements a caller left mid-step would keep the transaction's snapshot
+ * (or make ROLLBACK abort them later); end them first. */
+static void reset_running(struct db *db)
+{
+	for (int i = 0; i < db->nslots; i++)
+		if (db->slots[i].st && sqlite3_stmt_busy(db->slots[i].st))
+			sqlite3_reset(db->slots[i].st);
+}
+
+static int run_simple(struct db *db, const char *sql)
+{
+	return db_exec_stmt(db_prepare(db, sql));
+}
+
+int db_begin(struct db *db, bool write)
+{
+	return run_simple(db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+/* On failure the transaction is rolled back, so the connection is never
+ * left inside one; db_rollback afterwards is harmless. */
+int db_commit(struct db *db)
+{
+	reset_running(db);
+	int rc = run_simple(db, "COMMIT");
+	if (rc != DB_OK && !sqlite3_get_autocommit(db->h)) {
+		char saved[sizeof(db->errmsg)];
+		memcpy(saved, db->errmsg, sizeof(saved));
+		db_rollback(db);
+		memcpy(db->errmsg, saved, sizeof(saved));
+	}
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (sqlite3_get_autocommit(db->h))
+		return;
+	reset_running(db);
+	if (run_simple(db, "ROLLBACK") != DB_OK)
+		log_error("database %s: rollback failed: %s", db->path, db_errmsg(db));
+}
+
+bool db_in_transaction(const struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
