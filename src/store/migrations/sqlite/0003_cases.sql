@@ -1,4 +1,7 @@
 -- Programme cases, their members and the history of their transitions.
+-- status names a state of the programme's workflow (domain/workflow.c);
+-- ref is PROGRAM-OFFICE-YEAR-NNNNN from the sequence "case:PROGRAM:OFFICE:YEAR".
+-- The principal is also a case_members row with relationship 'principal'.
 
 CREATE TABLE cases (
 	id INTEGER PRIMARY KEY,
@@ -19,8 +22,10 @@ CREATE TABLE cases (
 	updated_by INTEGER
 ) STRICT;
 CREATE INDEX cases_office ON cases(office_id, id);
-CREATE INDEX cases_status ON cases(program, status);
-CREATE INDEX cases_assigned ON cases(assigned_to);
+CREATE INDEX cases_status ON cases(program, status, id);
+CREATE INDEX cases_assigned ON cases(assigned_to, id);
+CREATE INDEX cases_opened ON cases(opened_on);
+CREATE INDEX cases_principal ON cases(principal_person_id);
 
 CREATE TABLE case_members (
 	case_id INTEGER NOT NULL REFERENCES cases(id),
