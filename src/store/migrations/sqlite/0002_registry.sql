@@ -57,6 +57,7 @@ CREATE INDEX person_vulnerabilities_code ON person_vulnerabilities(code, person_
 CREATE TABLE person_languages (
 	person_id INTEGER NOT NULL REFERENCES persons(id),
 	code TEXT NOT NULL,
+	position INTEGER NOT NULL DEFAULT 0, -- the order given; the first is the main language
 	PRIMARY KEY (person_id, code)
 ) STRICT;
 
