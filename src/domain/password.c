@@ -68,3 +68,32 @@ out:
 	free(user);
 	return rc;
 }
+
+int username_check(const char *username, struct verr *e)
+{
+	size_t n = username ? strlen(username) : 0;
+	if (n == 0) {
+		verr_add(e, "username", "user name is empty");
+		return -1;
+	}
+	if (n > USERNAME_MAX_CHARS) {
+		verr_add(e, "username", "user name is longer than %d characters",
+		         USERNAME_MAX_CHARS);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)username[i];
+		bool alnum =
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (i == 0 && !alnum) {
+			verr_add(e, "username", "user name must start with a letter or digit");
+			return -1;
+		}
+		if (!alnum && c != '.' && c != '_' && c != '-' && c != '@') {
+			verr_add(e, "username",
+			         "user name may hold only ASCII letters, digits and . _ - @");
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -15,4 +15,11 @@
  * returns -1 when refused; 0 when acceptable. */
 int password_check(const char *password, const char *username, struct verr *e);
 
+#define USERNAME_MAX_CHARS 64
+
+/* A user name: 1 to USERNAME_MAX_CHARS ASCII letters, digits and . _ - @,
+ * starting with a letter or digit. Adds an error on field "username" and
+ * returns -1 when refused. */
+int username_check(const char *username, struct verr *e);
+
 #endif

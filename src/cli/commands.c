@@ -1,0 +1,166 @@
+/* The table of subcommands and the entry point that dispatches to them.
+ * `safar help` is generated from the table, so a command exists in one
+ * place: its row here and its cmd_*.c file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cliutil.h"
+#include "util/secret.h"
+
+const struct command commands[] = {
+    {
+        .name = "init",
+        .run = cmd_init,
+        .summary = "create a new database with its offices and first admin",
+        .usage = "usage: safar init --db PATH [--admin NAME] [--password-file FILE]\n"
+                 "\n"
+                 "Creates the database file PATH, applies the migrations, adds the offices\n"
+                 "THR, MHD, SHZ, ISF and KRM, and the first user with role admin in every\n"
+                 "office. Prints 'admin user: NAME' and, when the password was generated,\n"
+                 "'admin password: PASSWORD' (shown once: keep it). Never overwrites an\n"
+                 "existing file.\n"
+                 "\n"
+                 "  --db PATH             database file to create (or set SAFAR_DB)\n"
+                 "  --admin NAME          the admin's user name (default: admin)\n"
+                 "  --password-file FILE  take the admin's password from the first line of\n"
+                 "                        FILE (at least 12 characters, not the user name)\n"
+                 "  -h, --help            show this help\n",
+    },
+    {
+        .name = "migrate",
+        .run = cmd_migrate,
+        .summary = "apply pending database migrations",
+        .usage = "usage: safar migrate --db PATH\n"
+                 "\n"
+                 "Applies the migrations this safar carries that the database lacks, each in\n"
+                 "its own transaction, and prints the schema version. Refuses a database\n"
+                 "upgraded by a newer safar. Back the database up first (docs/operations.md).\n"
+                 "\n"
+                 "  --db PATH   the database file (or set SAFAR_DB)\n"
+                 "  -h, --help  show this help\n",
+    },
+    {
+        .name = "serve",
+        .run = cmd_serve,
+        .summary = "run the web server (JSON API under /api/v1)",
+        .usage = "usage: safar serve --db PATH [--listen ADDR:PORT] [--threads N]\n"
+                 "                   [--max-body BYTES] [--trust-proxy] [--quiet]\n"
+                 "\n"
+                 "Serves the API until SIGTERM or SIGINT, then finishes the requests in\n"
+                 "flight and closes the database. Pending migrations are applied at start.\n"
+                 "\n"
+                 "  --db PATH          the database file (or set SAFAR_DB)\n"
+                 "  --listen ADDR:PORT address to listen on (or set SAFAR_LISTEN;\n"
+                 "                     default 127.0.0.1:8080; IPv6 as [::1]:8080)\n"
+                 "  --threads N        request threads (default: one per CPU)\n"
+                 "  --max-body BYTES   largest request body accepted (default 1048576)\n"
+                 "  --trust-proxy      take the client address from X-Forwarded-For\n"
+                 "                     (only behind a reverse proxy you run)\n"
+                 "  --quiet            no log line per request\n"
+                 "  -h, --help         show this help\n",
+    },
+    {
+        .name = "user",
+        .run = cmd_user,
+        .summary = "add, list, change the password of, or disable users",
+        .usage = "usage: safar user add --db PATH --username NAME [--display-name TEXT]\n"
+                 "                      --role ROLE[,ROLE] [--office CODE[,CODE]]\n"
+                 "                      [--password-file FILE]\n"
+                 "       safar user list --db PATH\n"
+                 "       safar user passwd --db PATH --username NAME [--password-file FILE]\n"
+                 "       safar user disable --db PATH --username NAME\n"
+                 "\n"
+                 "Without --password-file a random password is generated and printed once.\n"
+                 "Changing the password or disabling a user signs out its sessions.\n"
+                 "\n"
+                 "  --db PATH             the database file (or set SAFAR_DB)\n"
+                 "  --username NAME       letters, digits and . _ - @ (at most 64)\n"
+                 "  --display-name TEXT   the name people see (default: the user name)\n"
+                 "  --role ROLE[,ROLE]    admin, supervisor, caseworker, medical, operations,\n"
+                 "                        trainer, data_officer, partner_viewer\n"
+                 "  --office CODE[,CODE]  offices the user works for (e.g. THR,MHD)\n"
+                 "  --password-file FILE  password on the first line of FILE (at least 12\n"
+                 "                        characters, not containing the user name)\n"
+                 "  -h, --help            show this help\n",
+    },
+    {
+        .name = "token",
+        .run = cmd_token,
+        .summary = "create or revoke API tokens for scripts",
+        .usage = "usage: safar token create --db PATH --user NAME [--name LABEL]\n"
+                 "       safar token revoke --db PATH --id N\n"
+                 "\n"
+                 "create prints a new token on stdout (shown once; only its hash is kept).\n"
+                 "Send it as 'Authorization: Bearer TOKEN'. Its id goes to stderr.\n"
+                 "revoke stops the token with that id from working.\n"
+                 "\n"
+                 "  --db PATH     the database file (or set SAFAR_DB)\n"
+                 "  --user NAME   the user the token acts as\n"
+                 "  --name LABEL  what the token is for (default: cli)\n"
+                 "  --id N        the token to revoke\n"
+                 "  -h, --help    show this help\n",
+    },
+    {
+        .name = "demo",
+        .run = cmd_demo,
+        .summary = "fill a database with realistic synthetic families and cases",
+        .usage = "usage: safar demo --db PATH [--families N] [--seed N]\n"
+                 "\n"
+                 "Adds synthetic families (names in Latin and Persian script, documents,\n"
+                 "provinces) and cases in every programme at different states. For trying\n"
+                 "Safar out and for tests: never run it on a database with real people.\n"
+                 "\n"
+                 "  --db PATH      the database file (or set SAFAR_DB)\n"
+                 "  --families N   how many families (default 200)\n"
+                 "  --seed N       random seed, for repeatable data\n"
+                 "  -h, --help     show this help\n",
+    },
+    {
+        .name = "version",
+        .run = cmd_version,
+        .summary = "print the version",
+        .usage = "usage: safar version\n",
+    },
+    {
+        .name = "help",
+        .run = cmd_help,
+        .summary = "list the commands, or show one command's options",
+        .usage = "usage: safar help [COMMAND]\n",
+    },
+    {0},
+};
+
+static const struct command *find(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+int cli_main(int argc, char **argv)
+{
+	if (secret_init()) {
+		fprintf(stderr, "safar: libsodium cannot start (no source of randomness?)\n");
+		return 1;
+	}
+	if (argc < 2) {
+		cli_print_commands(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+		name = "help";
+	else if (!strcmp(name, "--version"))
+		name = "version";
+	const struct command *c = find(name);
+	if (!c) {
+		fprintf(stderr,
+		        "safar: '%s' is not a safar command.\n"
+		        "Run 'safar help' for the list of commands.\n",
+		        argv[1]);
+		return EXIT_USAGE;
+	}
+	return c->run(argc - 1, argv + 1);
+}
