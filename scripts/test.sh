@@ -1,0 +1,52 @@
+#!/bin/sh
+# The whole test suite: installs what is missing, builds and runs every test
+# (cmocka unit tests and the API tests against a real `safar serve`) in the
+# debug build, then again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# and checks the formatting of the C sources. Exits non-zero on any failure.
+#   scripts/test.sh                 everything
+#   SAFAR_TEST_PRESETS=debug scripts/test.sh   only the debug build
+#   scripts/test.sh -R api          extra arguments go to ctest
+set -eu
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh --test
+
+jobs=$(nproc 2>/dev/null || echo 2)
+presets=${SAFAR_TEST_PRESETS:-debug asan}
+failed=""
+
+# Sanitizers: leaks count as failures, the first error stops the program.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+for preset in $presets; do
+	echo "== $preset: configure and build" >&2
+	if ! { cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset"; }; then
+		failed="$failed $preset-build"
+		continue
+	fi
+	echo "== $preset: tests" >&2
+	# ctest prints a line per test and the summary ("100% tests passed, 0
+	# tests failed out of N", then the failed tests' names).
+	if ! ctest --preset "$preset" --parallel "$jobs" "$@"; then
+		failed="$failed $preset-tests"
+	fi
+done
+
+if command -v clang-format >/dev/null 2>&1; then
+	echo "== clang-format" >&2
+	files=$(find src tests -name '*.[ch]' | sort)
+	# shellcheck disable=SC2086
+	if [ -n "$files" ] && ! clang-format --dry-run --Werror $files; then
+		echo "formatting differs: run clang-format -i on the files above" >&2
+		failed="$failed format"
+	fi
+else
+	echo "== clang-format not installed: formatting not checked" >&2
+fi
+
+if [ -n "$failed" ]; then
+	echo "FAILED:$failed" >&2
+	exit 1
+fi
+echo "all tests passed" >&2
