@@ -271,13 +271,20 @@ static void write_case_times(struct jsonw *w, const struct case_rec *c)
 	jsonw_kstr(w, "updated_at", c->updated_at);
 }
 
-/* The full case: members, history and the transitions the caller may take
- * from the current state (guards are not evaluated here: the browser offers
- * the step and the API explains a refusal). */
+/* The case as GET, PATCH, transitions and the list show it: its fields,
+ * its principal's reference and names ("principal", for lists), members,
+ * history and the transitions the caller may take from the current state (guards are not evaluated
+ * here: the browser offers the step and the API explains a refusal). */
 static void write_case(struct jsonw *w, const struct case_rec *c, const struct principal *who)
 {
 	jsonw_obj(w);
 	write_case_fields(w, c);
+	jsonw_kobj(w, "principal");
+	jsonw_kint(w, "id", c->principal_person_id);
+	jsonw_kstr(w, "ref", c->principal_ref);
+	jsonw_kstr(w, "given_name", c->principal_given_name);
+	jsonw_kstr(w, "family_name", c->principal_family_name);
+	jsonw_end(w);
 	jsonw_karr(w, "members");
 	for (int i = 0; i < c->n_members; i++) {
 		const struct case_member *m = &c->members[i];
@@ -319,22 +326,6 @@ static void write_case(struct jsonw *w, const struct case_rec *c, const struct p
 		jsonw_kstr(w, "permission", ts[i]->permission);
 		jsonw_end(w);
 	}
-	jsonw_end(w);
-	write_case_times(w, c);
-	jsonw_end(w);
-}
-
-/* A list item: the case without members, history and transitions, with
- * its principal's reference and names. */
-static void write_case_summary(struct jsonw *w, const struct case_rec *c)
-{
-	jsonw_obj(w);
-	write_case_fields(w, c);
-	jsonw_kobj(w, "principal");
-	jsonw_kint(w, "id", c->principal_person_id);
-	jsonw_kstr(w, "ref", c->principal_ref);
-	jsonw_kstr(w, "given_name", c->principal_given_name);
-	jsonw_kstr(w, "family_name", c->principal_family_name);
 	jsonw_end(w);
 	write_case_times(w, c);
 	jsonw_end(w);
@@ -808,11 +799,14 @@ static void case_list(struct req *req, struct resp *resp)
 	int n;
 	if ((rc = cases_list(req->db, req->arena, &f, &items, &n)) < 0)
 		goto store_error;
+	for (int i = 0; i < n && i < limit; i++)
+		if ((rc = cases_load_related(req->db, req->arena, &items[i])) < 0)
+			goto store_error;
 	struct jsonw *w = resp_json(resp, 200);
 	jsonw_obj(w);
 	jsonw_karr(w, "items");
 	for (int i = 0; i < n && i < limit; i++)
-		write_case_summary(w, &items[i]);
+		write_case(w, &items[i], req->who);
 	jsonw_end(w);
 	if (n > limit)
 		jsonw_kstr(w, "next_cursor", api_cursor_encode(req->arena, items[limit - 1].id));

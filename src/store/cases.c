@@ -191,6 +191,12 @@ int cases_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out)
 	return 1;
 }
 
+int cases_load_related(struct db *db, struct arena *a, struct case_rec *c)
+{
+	int rc = load_members(db, a, c);
+	return rc < 0 ? rc : load_history(db, a, c);
+}
+
 int cases_update(struct db *db, const struct case_rec *c, bool set_members, const char *now,
                  int64_t by)
 {

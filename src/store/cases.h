@@ -60,6 +60,9 @@ int cases_insert(struct db *db, const struct case_rec *c, const char *now, int64
  * for by_name). */
 int cases_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out);
 
+/* Loads members and history into a case read by cases_list. */
+int cases_load_related(struct db *db, struct arena *a, struct case_rec *c);
+
 /* Writes assigned_to, destination_country and priority from c, and with
  * set_members replaces the members by c->members, when c->version is the
  * stored version; the version goes up by one. 1 updated, 0 stale or
@@ -84,8 +87,8 @@ struct case_filter {
 };
 
 /* Up to f->limit cases with id > f->after_id in id order, without members
- * and history (the principal's ref and names are filled). *out is an arena
- * array of *n cases. */
+ * and history (the principal's ref and names are filled; cases_load_related
+ * adds the rest). *out is an arena array of *n cases. */
 int cases_list(struct db *db, struct arena *a, const struct case_filter *f, struct case_rec **out,
                int *n);
 

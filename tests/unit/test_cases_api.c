@@ -748,7 +748,9 @@ static void test_list(void **state)
 	assert_int_equal(num(i0, "id"), ct);
 	assert_string_equal(str(i0, "status"), "identified");
 	assert_string_equal(str(get(i0, "principal"), "given_name"), "Karim");
-	assert_null(get(i0, "history"));
+	assert_int_equal(json_object_array_length(get(i0, "history")), 1);
+	assert_int_equal(json_object_array_length(get(i0, "members")), 1);
+	assert_non_null(get(i0, "allowed_transitions"));
 	assert_true(json_object_is_type(get(r.json, "next_cursor"), json_type_null));
 	json_object_put(r.json);
 
