@@ -1,6 +1,459 @@
-#include "api/api.h"
+/* Households: a head and members, each with a relationship to the head.
+ * The head is always a member with relationship "head". */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
 
-/* Placeholder: filled in by the households work. */
+#include "api/api.h"
+#include "api/input.h"
+#include "domain/person.h"
+#include "store/db.h"
+#include "store/households.h"
+#include "store/misc.h"
+#include "store/persons.h"
+#include "store/users.h"
+
+static bool need_body(struct req *req, struct resp *resp)
+{
+	if (req->body)
+		return true;
+	resp_problem(resp, 400, NULL, "the request body must be a JSON object");
+	return false;
+}
+
+/* The version a PATCH is based on: the body's "version", else If-Match
+ * ("3", "\"3\"" or W/"3"). 1 found, 0 missing (error added), -1 bad. */
+static int update_version(struct req *req, struct in_ctx *c, int64_t *version)
+{
+	if (json_object_object_get_ex(c->obj, "version", NULL))
+		return in_int(c, "version", 1, INT64_MAX, IN_REQUIRED, version);
+	const char *h = req_header(req, "If-Match");
+	if (!h) {
+		verr_add(c->errs, "version",
+		         "is required: send the version you read (or an If-Match header)");
+		return 0;
+	}
+	if (!strncmp(h, "W/", 2))
+		h += 2;
+	size_t n = strlen(h);
+	if (n >= 2 && h[0] == '"' && h[n - 1] == '"')
+		h++, n -= 2;
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (h[i] < '0' || h[i] > '9' || v > INT64_MAX / 10) {
+			v = 0;
+			break;
+		}
+		v = v * 10 + (h[i] - '0');
+	}
+	if (v <= 0) {
+		verr_add(c->errs, "If-Match", "must be the version number you read");
+		return -1;
+	}
+	*version = v;
+	return 1;
+}
+
+static int audit(struct req *req, const char *action, int64_t id, struct buf *detail)
+{
+	char now[32];
+	time_rfc3339(req->now, now);
+	struct audit_entry e = {
+	    .at = now,
+	    .user_id = req->who ? req->who->user_id : 0,
+	    .client = req->client_addr,
+	    .action = action,
+	    .entity = "household",
+	    .entity_id = id,
+	    .detail = buf_str(detail),
+	};
+	int rc = audit_write(req->db, &e);
+	buf_release(detail);
+	return rc;
+}
+
+static void write_household(struct jsonw *w, const struct household *h)
+{
+	jsonw_obj(w);
+	jsonw_kint(w, "id", h->id);
+	jsonw_kstr(w, "ref", h->ref);
+	jsonw_kstr(w, "office", h->office);
+	jsonw_kint(w, "head_person_id", h->head_person_id);
+	jsonw_karr(w, "members");
+	for (int i = 0; i < h->n_members; i++) {
+		const struct household_member *m = &h->members[i];
+		jsonw_obj(w);
+		jsonw_kint(w, "person_id", m->person_id);
+		jsonw_kstr(w, "ref", m->ref);
+		jsonw_kstr(w, "given_name", m->given_name);
+		jsonw_kstr(w, "family_name", m->family_name);
+		jsonw_kstr(w, "relationship", m->relationship);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	jsonw_kint(w, "version", h->version);
+	jsonw_kstr(w, "created_at", h->created_at);
+	jsonw_kstr(w, "updated_at", h->updated_at);
+	jsonw_end(w);
+}
+
+static void respond_household(struct req *req, struct resp *resp, int64_t id, int status)
+{
+	struct household h;
+	int rc = households_get(req->db, req->arena, id, &h);
+	if (rc < 0) {
+		resp_store_error(resp, req->db);
+		return;
+	}
+	if (rc == 0) {
+		resp_not_found(resp, "household", arena_printf(req->arena, "%lld", (long long)id));
+		return;
+	}
+	write_household(resp_json(resp, status), &h);
+	if (status == 201)
+		resp_header(resp, "Location",
+		            arena_printf(req->arena, "/api/v1/households/%lld", (long long)id));
+}
+
+/* A person id field: 1 when it names an existing person (*office_id set
+ * when not NULL), 0 when not (error added), negative DB error. */
+static int check_person(struct req *req, struct verr *e, const char *field, int64_t id,
+                        int64_t *office_id)
+{
+	int rc = persons_exists(req->db, id, office_id);
+	if (rc == 0)
+		verr_add(e, field, "no person with id %lld", (long long)id);
+	return rc;
+}
+
+/* Reads "members" for the head head: the head first (relationship "head",
+ * whether or not it is listed), then the others in the order given. 1 read
+ * (*out, *n set), 0 absent, -1 invalid (errors added), or a negative DB
+ * error below -1. */
+static int read_members(struct req *req, struct in_ctx *c, int64_t head,
+                        struct household_member **out, int *n)
+{
+	static const char *const member_fields[] = {"person_id", "relationship", NULL};
+	struct json_object *arr;
+	size_t len;
+	int r = in_array(c, "members", HOUSEHOLD_MAX_MEMBERS, 0, &arr, &len);
+	if (r != 1)
+		return r;
+	struct household_member *m = arena_alloc(req->arena, (len + 1) * sizeof(*m));
+	int64_t *seen = arena_alloc(req->arena, (len + 1) * sizeof(*seen));
+	int count = 1, errors = c->errs->n;
+	m[0].person_id = head;
+	m[0].relationship = "head";
+	for (size_t i = 0; i < len; i++) {
+		struct json_object *item = in_item(arr, i);
+		const char *prefix = arena_printf(req->arena, "members[%zu].", i);
+		if (!json_object_is_type(item, json_type_object)) {
+			verr_add(c->errs, arena_printf(req->arena, "members[%zu]", i),
+			         "must be an object {person_id, relationship}");
+			continue;
+		}
+		struct in_ctx ic = {
+		    .obj = item, .prefix = prefix, .errs = c->errs, .arena = req->arena};
+		int64_t pid = 0;
+		const char *rel = NULL;
+		in_known_fields(&ic, member_fields);
+		int have_id = in_int(&ic, "person_id", 1, INT64_MAX, IN_REQUIRED, &pid);
+		int have_rel =
+		    in_enum(&ic, "relationship", household_relationships, IN_REQUIRED, &rel);
+		if (have_id != 1)
+			continue;
+		const char *id_field = arena_strdup(req->arena, in_field(&ic, "person_id"));
+		bool twice = false;
+		for (size_t j = 0; j < i; j++)
+			if (seen[j] == pid)
+				twice = true;
+		seen[i] = pid;
+		if (twice) {
+			verr_add(c->errs, id_field, "person %lld is listed twice", (long long)pid);
+			continue;
+		}
+		if (pid == head) {
+			if (have_rel == 1 && strcmp(rel, "head"))
+				verr_add(c->errs, in_field(&ic, "relationship"),
+				         "person %lld is the head (head_person_id): its "
+				         "relationship is \"head\"",
+				         (long long)pid);
+			continue; /* already first */
+		}
+		if (have_rel == 1 && !strcmp(rel, "head")) {
+			verr_add(c->errs, in_field(&ic, "relationship"),
+			         "only head_person_id can be the head");
+			continue;
+		}
+		int rc = check_person(req, c->errs, id_field, pid, NULL);
+		if (rc < 0)
+			return rc == -1 ? -2 : rc;
+		if (rc == 1 && have_rel == 1) {
+			m[count].person_id = pid;
+			m[count].relationship = rel;
+			count++;
+		}
+	}
+	if (c->errs->n != errors)
+		return -1;
+	*out = m;
+	*n = count;
+	return 1;
+}
+
+/* [{person_id, relationship}, ...] for the audit detail. */
+static void write_member_ids(struct jsonw *w, const char *key, const struct household_member *m,
+                             int n)
+{
+	jsonw_karr(w, key);
+	for (int i = 0; i < n; i++) {
+		jsonw_obj(w);
+		jsonw_kint(w, "person_id", m[i].person_id);
+		jsonw_kstr(w, "relationship", m[i].relationship);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+}
+
+static int resolve_office(struct req *req, struct verr *e, const char *code, int64_t *id,
+                          const char **canonical)
+{
+	struct office o;
+	int rc = offices_get_by_code(req->db, req->arena, code, &o);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		verr_add(e, "office", "no office with code \"%.10s\"", code);
+		return 0;
+	}
+	*id = o.id;
+	if (canonical)
+		*canonical = o.code;
+	return 1;
+}
+
+static void create_household(struct req *req, struct resp *resp)
+{
+	static const char *const allowed[] = {"head_person_id", "members", "office", NULL};
+	if (!need_body(req, resp))
+		return;
+	struct verr e = VERR_INIT;
+	struct in_ctx c = {.obj = req->body, .prefix = "", .errs = &e, .arena = req->arena};
+	struct household h = {0};
+	int64_t head_office = 0;
+	int rc;
+	in_known_fields(&c, allowed);
+	if (in_int(&c, "head_person_id", 1, INT64_MAX, IN_REQUIRED, &h.head_person_id) == 1 &&
+	    (rc = check_person(req, &e, "head_person_id", h.head_person_id, &head_office)) < 0)
+		goto store_error;
+	const char *office;
+	if (in_str(&c, "office", 16, 0, &office) == 1 &&
+	    (rc = resolve_office(req, &e, office, &h.office_id, &h.office)) < 0)
+		goto store_error;
+	if (h.head_person_id) {
+		rc = read_members(req, &c, h.head_person_id, &h.members, &h.n_members);
+		if (rc < -1)
+			goto store_error;
+		if (rc == 0) { /* just the head */
+			h.members = arena_alloc(req->arena, sizeof(*h.members));
+			h.members[0].person_id = h.head_person_id;
+			h.members[0].relationship = "head";
+			h.n_members = 1;
+		}
+	}
+	if (verr_any(&e)) {
+		resp_invalid(resp, &e);
+		return;
+	}
+	if (!h.office_id)
+		h.office_id = head_office;
+
+	char now[32];
+	time_rfc3339(req->now, now);
+	if (households_insert(req->db, req->arena, &h, now, req->who ? req->who->user_id : 0))
+		goto store_error;
+	struct buf b = BUF_INIT;
+	struct jsonw w;
+	jsonw_init(&w, &b);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "ref", h.ref);
+	jsonw_kint(&w, "head_person_id", h.head_person_id);
+	write_member_ids(&w, "members", h.members, h.n_members);
+	jsonw_end(&w);
+	if (audit(req, "household.create", h.id, &b))
+		goto store_error;
+	respond_household(req, resp, h.id, 201);
+	return;
+store_error:
+	resp_store_error(resp, req->db);
+}
+
+static void get_household(struct req *req, struct resp *resp)
+{
+	int64_t id = req_param_id(req, 0);
+	if (!id) {
+		resp_not_found(resp, "household", req->params[0]);
+		return;
+	}
+	respond_household(req, resp, id, 200);
+}
+
+static bool same_members(const struct household *a, const struct household *b)
+{
+	if (a->n_members != b->n_members)
+		return false;
+	for (int i = 0; i < a->n_members; i++)
+		if (a->members[i].person_id != b->members[i].person_id ||
+		    strcmp(a->members[i].relationship, b->members[i].relationship))
+			return false;
+	return true;
+}
+
+static void update_household(struct req *req, struct resp *resp)
+{
+	static const char *const allowed[] = {"version", "head_person_id", "members", "office",
+	                                      NULL};
+	int64_t id = req_param_id(req, 0);
+	struct household cur;
+	int rc = id ? households_get(req->db, req->arena, id, &cur) : 0;
+	if (rc < 0)
+		goto store_error;
+	if (rc == 0) {
+		resp_not_found(resp, "household", req->params[0]);
+		return;
+	}
+	if (!need_body(req, resp))
+		return;
+
+	struct verr e = VERR_INIT;
+	struct in_ctx c = {.obj = req->body, .prefix = "", .errs = &e, .arena = req->arena};
+	struct household h = cur;
+	int64_t version = 0;
+	in_known_fields(&c, allowed);
+	update_version(req, &c, &version);
+	int head_given = in_int(&c, "head_person_id", 1, INT64_MAX, 0, &h.head_person_id);
+	if (head_given == 1 && h.head_person_id != cur.head_person_id &&
+	    (rc = check_person(req, &e, "head_person_id", h.head_person_id, NULL)) < 0)
+		goto store_error;
+	const char *office;
+	if (in_str(&c, "office", 16, 0, &office) == 1 &&
+	    (rc = resolve_office(req, &e, office, &h.office_id, &h.office)) < 0)
+		goto store_error;
+	rc = read_members(req, &c, h.head_person_id, &h.members, &h.n_members);
+	if (rc < -1)
+		goto store_error;
+	bool set_members = rc == 1;
+	if (rc == 0 && h.head_person_id != cur.head_person_id)
+		verr_add(&e, "members",
+		         "is required when head_person_id changes: relationships are to the head");
+	if (verr_any(&e)) {
+		resp_invalid(resp, &e);
+		return;
+	}
+	if (version != cur.version) {
+		resp_conflict(resp, cur.version);
+		return;
+	}
+
+	char now[32];
+	time_rfc3339(req->now, now);
+	rc = households_update(req->db, &h, set_members, version, now,
+	                       req->who ? req->who->user_id : 0);
+	if (rc < 0)
+		goto store_error;
+	if (rc == 0) {
+		struct household again;
+		if (households_get(req->db, req->arena, id, &again) != 1)
+			goto store_error;
+		resp_conflict(resp, again.version);
+		return;
+	}
+
+	struct buf b = BUF_INIT;
+	struct jsonw w;
+	jsonw_init(&w, &b);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "ref", cur.ref);
+	jsonw_kobj(&w, "changed");
+	if (h.head_person_id != cur.head_person_id) {
+		jsonw_kobj(&w, "head_person_id");
+		jsonw_kint(&w, "before", cur.head_person_id);
+		jsonw_kint(&w, "after", h.head_person_id);
+		jsonw_end(&w);
+	}
+	if (h.office_id != cur.office_id) {
+		jsonw_kobj(&w, "office");
+		jsonw_kstr(&w, "before", cur.office);
+		jsonw_kstr(&w, "after", h.office);
+		jsonw_end(&w);
+	}
+	if (set_members && !same_members(&cur, &h)) {
+		jsonw_kobj(&w, "members");
+		write_member_ids(&w, "before", cur.members, cur.n_members);
+		write_member_ids(&w, "after", h.members, h.n_members);
+		jsonw_end(&w);
+	}
+	jsonw_end(&w);
+	jsonw_end(&w);
+	if (audit(req, "household.update", id, &b))
+		goto store_error;
+	respond_household(req, resp, id, 200);
+	return;
+store_error:
+	resp_store_error(resp, req->db);
+}
+
+static void list_households(struct req *req, struct resp *resp)
+{
+	struct verr e = VERR_INIT;
+	struct household_filter f = {0};
+	const char *s;
+	int limit = api_limit(req, &e);
+	int64_t after = 0;
+	if (api_cursor_decode(req_query(req, "cursor"), &after))
+		verr_add(&e, "cursor", "is not a cursor this server gave out");
+	if ((s = req_query(req, "office")) && resolve_office(req, &e, s, &f.office_id, NULL) < 0)
+		goto store_error;
+	if ((s = req_query(req, "person_id"))) {
+		char *end;
+		long long v = strtoll(s, &end, 10);
+		if (!*s || *end || v < 1)
+			verr_add(&e, "person_id", "must be a person id (a positive whole number)");
+		else
+			f.person_id = v;
+	}
+	if (verr_any(&e)) {
+		resp_invalid(resp, &e);
+		return;
+	}
+	struct household *items;
+	int n;
+	bool more;
+	if (households_list(req->db, req->arena, &f, after, limit, &items, &n, &more))
+		goto store_error;
+	struct jsonw *w = resp_json(resp, 200);
+	jsonw_obj(w);
+	jsonw_karr(w, "items");
+	for (int i = 0; i < n; i++)
+		write_household(w, &items[i]);
+	jsonw_end(w);
+	if (more && n)
+		jsonw_kstr(w, "next_cursor", api_cursor_encode(req->arena, items[n - 1].id));
+	else
+		jsonw_knull(w, "next_cursor");
+	jsonw_end(w);
+	return;
+store_error:
+	resp_store_error(resp, req->db);
+}
+
 const struct route household_routes[] = {
-	{0},
+    {"GET", "/api/v1/households", list_households, "household.read", 0,
+     "List households (filters: office, person_id)"},
+    {"POST", "/api/v1/households", create_household, "household.write", 0, "Create a household"},
+    {"GET", "/api/v1/households/{id}", get_household, "household.read", 0,
+     "One household with its members"},
+    {"PATCH", "/api/v1/households/{id}", update_household, "household.write", 0,
+     "Change a household's head, members or office"},
+    {0},
 };
