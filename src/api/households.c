@@ -311,8 +311,7 @@ static bool same_members(const struct household *a, const struct household *b)
 
 static void update_household(struct req *req, struct resp *resp)
 {
-	static const char *const allowed[] = {"version", "head_person_id", "members", "office",
-	                                      NULL};
+	static const char *const allowed[] = {"version", "head_person_id", "members", NULL};
 	int64_t id = req_param_id(req, 0);
 	struct household cur;
 	int rc = id ? households_get(req->db, req->arena, id, &cur) : 0;
@@ -334,10 +333,6 @@ static void update_household(struct req *req, struct resp *resp)
 	int head_given = in_int(&c, "head_person_id", 1, INT64_MAX, 0, &h.head_person_id);
 	if (head_given == 1 && h.head_person_id != cur.head_person_id &&
 	    (rc = check_person(req, &e, "head_person_id", h.head_person_id, NULL)) < 0)
-		goto store_error;
-	const char *office;
-	if (in_str(&c, "office", 16, 0, &office) == 1 &&
-	    (rc = resolve_office(req, &e, office, &h.office_id, &h.office)) < 0)
 		goto store_error;
 	rc = read_members(req, &c, h.head_person_id, &h.members, &h.n_members);
 	if (rc < -1)
@@ -379,12 +374,6 @@ static void update_household(struct req *req, struct resp *resp)
 		jsonw_kobj(&w, "head_person_id");
 		jsonw_kint(&w, "before", cur.head_person_id);
 		jsonw_kint(&w, "after", h.head_person_id);
-		jsonw_end(&w);
-	}
-	if (h.office_id != cur.office_id) {
-		jsonw_kobj(&w, "office");
-		jsonw_kstr(&w, "before", cur.office);
-		jsonw_kstr(&w, "after", h.office);
 		jsonw_end(&w);
 	}
 	if (set_members && !same_members(&cur, &h)) {
@@ -454,6 +443,6 @@ const struct route household_routes[] = {
     {"GET", "/api/v1/households/{id}", get_household, "household.read", 0,
      "One household with its members"},
     {"PATCH", "/api/v1/households/{id}", update_household, "household.write", 0,
-     "Change a household's head, members or office"},
+     "Change a household's head or members"},
     {0},
 };

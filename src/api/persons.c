@@ -434,11 +434,6 @@ static int read_person(struct req *req, struct in_ctx *c, bool create, struct pe
 		*set |= PERSON_SET_VULNERABILITIES;
 	if (read_documents(c, &today, p))
 		*set |= PERSON_SET_DOCUMENTS;
-
-	given = false;
-	if (in_date(c, "registered_on", 0, &d, &given) == 1 &&
-	    check_not_future(c->errs, "registered_on", &d, &today) == 0)
-		p->registered_on = date_str(c->arena, &d);
 	return 0;
 }
 
