@@ -131,6 +131,9 @@ class Client:
             self.conn.close()
             self.conn = None
 
+    def __del__(self):
+        self.close()
+
     def request(self, method, path, body=None, raw=None, headers=None, csrf=True, auth=True):
         """body: a Python value sent as JSON; raw: bytes sent as they are.
         path without a leading /api/v1 gets it prepended."""
@@ -301,7 +304,7 @@ class Server:
         except OSError:
             return ""
 
-    def signal(self, sig):
+    def send_signal(self, sig):
         self.proc.send_signal(sig)
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
