@@ -271,7 +271,7 @@ static void ensure(void)
 const struct iso_country *iso_country_by_alpha3(const char *code)
 {
 	ensure();
-	if (!code)
+	if (!code || !n_countries)
 		return NULL;
 	struct iso_country key = {.alpha_3 = code};
 	return bsearch(&key, countries, n_countries, sizeof(*countries), cmp_country);
@@ -280,7 +280,7 @@ const struct iso_country *iso_country_by_alpha3(const char *code)
 const struct iso_country *iso_country_by_alpha2(const char *code)
 {
 	ensure();
-	if (!code)
+	if (!code || !n_countries)
 		return NULL;
 	struct iso_country key = {.alpha_2 = code}, *pkey = &key;
 	struct iso_country **found = bsearch(&pkey, countries_by_alpha2, n_countries,
@@ -308,7 +308,7 @@ bool iso_country_valid(const char *code)
 const struct iso_subdivision *iso_subdivision_get(const char *code)
 {
 	ensure();
-	if (!code)
+	if (!code || !n_subdivisions)
 		return NULL;
 	struct iso_subdivision key = {.code = code};
 	return bsearch(&key, subdivisions, n_subdivisions, sizeof(*subdivisions), cmp_subdivision);
@@ -336,7 +336,7 @@ bool iso_subdivision_in_country(const char *code, const char *alpha_3)
 const struct iso_currency *iso_currency_get(const char *code)
 {
 	ensure();
-	if (!code)
+	if (!code || !n_currencies)
 		return NULL;
 	struct iso_currency key = {.code = code};
 	return bsearch(&key, currencies, n_currencies, sizeof(*currencies), cmp_currency);
@@ -350,7 +350,7 @@ bool iso_currency_valid(const char *code)
 const struct iso_language *iso_language_get(const char *code)
 {
 	ensure();
-	if (!code)
+	if (!code || !n_languages)
 		return NULL;
 	struct iso_language key = {.code = code};
 	return bsearch(&key, languages, n_languages, sizeof(*languages), cmp_language);
