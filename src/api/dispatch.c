@@ -307,6 +307,7 @@ static void problem_db(struct resp *out, struct db *db, int rc, const char *what
 int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp *out)
 {
 	struct json_object *body = NULL;
+	bool in_tx = false;
 	api__resp_init(out, a);
 	in->log_user = in->preauth && in->who ? in->who->username : NULL;
 
@@ -337,6 +338,20 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 			resp_problem(out, 400, NULL, "the request body must be a JSON object");
 			goto out;
 		}
+	}
+
+	/* The transaction starts before the caller is looked up: the session or
+	 * token and the user's roles are read in the same snapshot as the
+	 * handler's data, one transaction per request instead of several. */
+	bool own_tx = route->flags & ROUTE_OWN_TX;
+	if (!own_tx) {
+		bool write = strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0;
+		rc = db_begin(db, write);
+		if (rc < 0) {
+			problem_db(out, db, rc, "starting a transaction");
+			goto out;
+		}
+		in_tx = true;
 	}
 
 	const struct principal *who = NULL;
@@ -397,16 +412,6 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 	};
 	memcpy(req.params, m.params, sizeof(req.params));
 
-	bool own_tx = route->flags & ROUTE_OWN_TX;
-	if (!own_tx) {
-		bool write = strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0;
-		rc = db_begin(db, write);
-		if (rc < 0) {
-			problem_db(out, db, rc, "starting a transaction");
-			goto out;
-		}
-	}
-
 	route->handler(&req, out);
 	if (out->status < 100 || out->status > 599) {
 		log_error("%s %s: the handler set no valid status (%d)", route->method,
@@ -416,6 +421,7 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 	}
 
 	if (!own_tx) {
+		in_tx = false;
 		if (out->status < 400) {
 			rc = db_commit(db);
 			if (rc < 0) {
@@ -435,6 +441,8 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 		in->log_user = req.log_user;
 
 out:
+	if (in_tx)
+		db_rollback(db);
 	json_object_put(body);
 	return out->status;
 }
