@@ -132,7 +132,7 @@ static const char *const ineligible_reasons[] = {
     "already received AVRR reintegration assistance in 2023",
     "holds an Iranian residence permit through marriage and does not intend to return",
     "does not meet the programme's vulnerability criteria for this year",
-    "principal applicant is not an Afghan national",
+    "left Iran and returned twice in the last year without assistance",
 };
 static const char *const rqa_reject_reasons[] = {
     "degree could not be verified with the Ministry of Higher Education",
@@ -649,7 +649,7 @@ static void build_family(struct demo *d, struct family *f, int index)
 	/* Who is in it: the head, maybe a spouse, children, sometimes an older
 	 * parent, an adult sibling or a nephew or niece without their parents. */
 	char head_sex = rng_pct(&d->rng, f->program == P_CT ? 60 : 12) ? 'F' : 'M';
-	static const int size_weights[] = {12, 18, 22, 20, 14, 9, 5}; /* 1..7 others */
+	static const int size_weights[] = {8, 12, 18, 22, 18, 13, 9}; /* 1..7 others */
 	int others = 1;
 	if (f->program == P_CT) {
 		others = rng_between(&d->rng, 1, 4);
