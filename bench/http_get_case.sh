@@ -32,7 +32,7 @@ if [ -n "${SAFAR_BIN:-}" ]; then
 else
 	scripts/install-deps.sh
 	cmake --preset release >/dev/null
-	cmake --build --preset release >/dev/null
+	cmake --build --preset release --target safar >/dev/null
 	safar=build/release/safar
 fi
 

@@ -188,10 +188,10 @@ class AuthTest(ApiTestCase):
         done = []
 
         def logins():
-            for _ in range(3):
+            for _ in range(2):
                 done.append(Client(self.server.port).login("cw_mhd").status)
 
-        threads = [threading.Thread(target=logins) for _ in range(4)]
+        threads = [threading.Thread(target=logins) for _ in range(3)]
         for t in threads:
             t.start()
         reader = self.server.client("cw_thr")
@@ -201,7 +201,7 @@ class AuthTest(ApiTestCase):
         for t in threads:
             t.join()
         reader.close()
-        self.assertEqual(done, [200] * 12)
+        self.assertEqual(done, [200] * 6)
         self.assertTrue(statuses and all(s == 200 for s in statuses), statuses)
 
     def test_cli_user_list_shows_the_users(self):
