@@ -355,6 +355,16 @@ class Server:
         finally:
             con.close()
 
+    def execute(self, sql, params=()):
+        """Writes to the live database behind the server's back: only for
+        tests that need time to pass (ageing a session)."""
+        con = sqlite3.connect(self.db, timeout=10)
+        try:
+            with con:
+                return con.execute(sql, params).rowcount
+        finally:
+            con.close()
+
     def snapshot(self):
         """Row count and content digest of every table (only the count for
         VOLATILE_TABLES): equal snapshots mean nothing was written."""

@@ -164,6 +164,34 @@ class AuthTest(ApiTestCase):
         self.assertProblem(c.get("/me"), 401)
         self.assertProblem(c.post("/persons", {"given_name": "Late", "sex": "M"}), 401)
 
+    def session_id(self, client):
+        rows = self.server.query("SELECT max(id) FROM sessions")
+        return rows[0][0]
+
+    def test_idle_session_expires_after_30_minutes(self):
+        c = self.server.login("cw_mhd")
+        sid = self.session_id(c)
+        now = int(time.time())
+        self.assertStatus(c.get("/me"), 200)
+        self.server.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?",
+                            (now - 29 * 60, sid))
+        self.assertStatus(c.get("/me"), 200, "29 minutes idle: still signed in")
+        self.server.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?",
+                            (now - 31 * 60, sid))
+        self.assertProblem(c.get("/me"), 401)
+
+    def test_session_expires_12_hours_after_sign_in(self):
+        c = self.server.login("cw_mhd")
+        sid = self.session_id(c)
+        rows = self.server.query("SELECT created_at, expires_at FROM sessions WHERE id = ?",
+                                 (sid,))
+        created, expires = rows[0]
+        self.assertEqual(expires - created, 12 * 3600, "absolute expiry 12 h after sign-in")
+        now = int(time.time())
+        self.server.execute("UPDATE sessions SET created_at = ?, expires_at = ? WHERE id = ?",
+                            (now - 12 * 3600 - 60, now - 60, sid))
+        self.assertProblem(c.get("/me"), 401)
+
     def test_sessions_are_independent(self):
         a = self.server.login("cw_thr")
         b = self.server.login("cw_thr")

@@ -281,6 +281,27 @@ class CasesTest(ApiTestCase):
         mv = self.open_case(self.new_person(given_name="Javad", sex="M"), program="MOVEMENT")
         self.assertEqual(mv["status"], "registered")
 
+    def test_concurrent_openings_get_consecutive_refs(self):
+        import threading
+        people = [self.new_person(given_name="Parallel", family_name="N%d" % i, sex="F")
+                  for i in range(8)]
+        results = {}
+
+        def open_one(i):
+            c = self.server.client("cw_thr")
+            results[i] = c.post("/cases", {"program": "MOVEMENT",
+                                           "principal_person_id": people[i]["id"]})
+            c.close()
+
+        threads = [threading.Thread(target=open_one, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual([results[i].status for i in range(8)], [201] * 8)
+        seqs = sorted(ref_seq(results[i].json["ref"]) for i in range(8))
+        self.assertEqual(seqs, list(range(seqs[0], seqs[0] + 8)), "unique and without gaps")
+
     def test_patch_case(self):
         father, mother, son, _ = self.family("Patch")
         case = self.open_case(father, [(mother, "spouse")])

@@ -203,6 +203,33 @@ class PersonsTest(ApiTestCase):
         # a future version is just as wrong
         self.assertProblem(self.cw.patch(url, {"version": 7, "occupation": "x"}), 409)
 
+    def test_concurrent_updates_one_wins(self):
+        """Eight callers PATCH the same version at once: exactly one wins,
+        the others get 409 and their changes are not written."""
+        import threading
+        p = self.create({"given_name": "Race", "sex": "M"}).json
+        url = "/persons/%d" % p["id"]
+        results = {}
+
+        def patch(i):
+            c = self.server.client("cw_thr" if i % 2 else "sup_thr")
+            results[i] = c.patch(url, {"version": 1, "occupation": "job %d" % i})
+            c.close()
+
+        threads = [threading.Thread(target=patch, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses = sorted(r.status for r in results.values())
+        self.assertEqual(statuses, [200] + [409] * 7)
+        winner = [i for i, r in results.items() if r.status == 200][0]
+        now = self.cw.ok("GET", url)
+        self.assertEqual((now["version"], now["occupation"]), (2, "job %d" % winner))
+        for r in results.values():
+            if r.status == 409:
+                self.assertEqual(r.json["current_version"], 2)
+
     def test_patch_needs_a_version(self):
         p = self.create({"given_name": "Noversion", "sex": "F"}).json
         before = self.server.snapshot()
