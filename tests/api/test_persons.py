@@ -336,7 +336,7 @@ class PersonsTest(ApiTestCase):
     def test_list_bad_filters_name_the_parameter(self):
         for query, param in (("sex=Q", "sex"), ("nationality=XXX", "nationality"),
                              ("province=IR-99", "province"), ("limit=abc", "limit"),
-                             ("limit=-1", "limit"), ("limit=0", "limit"),
+                             ("limit=-1", "limit"), ("limit=0", "limit"), ("limit=201", "limit"),
                              ("cursor=%%%%", "cursor"), ("registered_from=2026-02-30",
                                                          "registered_from"),
                              ("registered_to=yesterday", "registered_to"),
