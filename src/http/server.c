@@ -50,12 +50,24 @@
 #define SLOW_THREADS   2
 #define SLOW_QUEUE_MAX 32
 #define DRAIN_SECONDS  10
-#define SLOW_NICE      10
+/* how long a shutdown waits for a body that is still arriving */
+#define DRAIN_RECEIVING_SECONDS 1
+#define SLOW_NICE               10
 
 #define CSP                                                                                        \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
 	"font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "           \
 	"form-action 'self'"
+
+/* Requests a shutdown waits for: those whose body is still arriving
+ * (briefly: epoll-mode libmicrohttpd 0.9.75 may not notice a client that
+ * closed mid-body until the connection timeout), and those being processed
+ * or sent (up to DRAIN_SECONDS). */
+enum count {
+	COUNT_NONE,
+	COUNT_RECEIVING,
+	COUNT_PROCESSING,
+};
 
 enum phase {
 	PHASE_NEW,     /* headers known, handler not called yet */
@@ -82,6 +94,7 @@ struct request_state {
 	struct api_request in;
 	struct resp resp;
 	int status;                 /* sent status, 0 until queued */
+	enum count counted;         /* which srv counter holds it */
 	struct request_state *next; /* slow queue link */
 };
 
@@ -101,7 +114,7 @@ struct server {
 	struct MHD_Daemon *daemon;
 	pthread_key_t db_key;
 	struct slow_pool slow;
-	atomic_int inflight;
+	atomic_int receiving, processing;
 	atomic_bool stopping;
 };
 
@@ -198,7 +211,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	clock_gettime(CLOCK_MONOTONIC, &st->start);
 	st->uri = arena_strdup(&st->arena, uri ? uri : "");
 	buf_init(&st->body, srv->max_body);
-	atomic_fetch_add(&srv->inflight, 1);
 	return st;
 }
 
@@ -223,8 +235,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_release(&st->body);
 	buf_release(&st->resp.body);
 	arena_release(&st->arena);
+	if (st->counted == COUNT_RECEIVING)
+		atomic_fetch_sub(&srv->receiving, 1);
+	else if (st->counted == COUNT_PROCESSING)
+		atomic_fetch_sub(&srv->processing, 1);
 	free(st);
-	atomic_fetch_sub(&srv->inflight, 1);
 }
 
 struct header_list {
@@ -433,6 +448,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	switch (st->phase) {
 	case PHASE_NEW: {
 		st->phase = PHASE_READING;
+		st->counted = COUNT_RECEIVING;
+		atomic_fetch_add(&srv->receiving, 1);
 		st->method = arena_strdup(&st->arena, method);
 		size_t declared = 0;
 		if (declared_too_large(st, &declared)) {
@@ -472,6 +489,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 
 	/* the final call: the whole request is in */
+	st->counted = COUNT_PROCESSING;
+	atomic_fetch_sub(&srv->receiving, 1);
+	atomic_fetch_add(&srv->processing, 1);
 	prepare_input(st);
 	if (st->too_large) {
 		problem_too_large(st);
@@ -577,7 +597,8 @@ int server_run(const struct server_config *cfg, char **cause)
 {
 	struct server srv = {.cfg = cfg};
 	srv.max_body = cfg->max_body ? cfg->max_body : DEFAULT_MAX_BODY;
-	atomic_init(&srv.inflight, 0);
+	atomic_init(&srv.receiving, 0);
+	atomic_init(&srv.processing, 0);
 	atomic_init(&srv.stopping, false);
 	*cause = NULL;
 	int ret = -1;
@@ -654,11 +675,17 @@ int server_run(const struct server_config *cfg, char **cause)
 	listen_fd = MHD_quiesce_daemon(srv.daemon);
 	struct timespec t0, now;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (atomic_load(&srv.inflight) > 0) {
+	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - t0.tv_sec >= DRAIN_SECONDS) {
+		double waited =
+		    (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+		int processing = atomic_load(&srv.processing);
+		int receiving = atomic_load(&srv.receiving);
+		if (!processing && (!receiving || waited >= DRAIN_RECEIVING_SECONDS))
+			break;
+		if (waited >= DRAIN_SECONDS) {
 			log_error("%d request(s) still running after %d s; closing them",
-			          atomic_load(&srv.inflight), DRAIN_SECONDS);
+			          processing, DRAIN_SECONDS);
 			break;
 		}
 		nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
