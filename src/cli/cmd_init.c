@@ -23,9 +23,9 @@
 static const struct office seed_offices[] = {
     {.code = "THR", .name = "Tehran", .country = "IRN", .province = "IR-23"},
     {.code = "MHD", .name = "Mashhad", .country = "IRN", .province = "IR-09"},
-    {.code = "SHZ", .name = "Shiraz", .country = "IRN", .province = "IR-14"},
+    {.code = "SHZ", .name = "Shiraz", .country = "IRN", .province = "IR-07"},
     {.code = "ISF", .name = "Isfahan", .country = "IRN", .province = "IR-10"},
-    {.code = "KRM", .name = "Kerman", .country = "IRN", .province = "IR-15"},
+    {.code = "KRM", .name = "Kerman", .country = "IRN", .province = "IR-08"},
 };
 #define N_SEED_OFFICES (sizeof(seed_offices) / sizeof(seed_offices[0]))
 

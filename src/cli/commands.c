@@ -105,7 +105,7 @@ const struct command commands[] = {
         .name = "demo",
         .run = cmd_demo,
         .summary = "fill a database with realistic synthetic families and cases",
-        .usage = "usage: safar demo --db PATH [--families N] [--seed N]\n"
+        .usage = "usage: safar demo --db PATH [--families N] [--seed N] [--force]\n"
                  "\n"
                  "Adds synthetic families (names in Latin and Persian script, documents,\n"
                  "provinces) and cases in every programme at different states. For trying\n"
@@ -114,6 +114,7 @@ const struct command commands[] = {
                  "  --db PATH      the database file (or set SAFAR_DB)\n"
                  "  --families N   how many families (default 200)\n"
                  "  --seed N       random seed, for repeatable data\n"
+                 "  --force        add demo data even if the database already has persons\n"
                  "  -h, --help     show this help\n",
     },
     {

@@ -9,10 +9,10 @@ struct server_config {
 	const char *db_url;
 	const char *listen_addr; /* "127.0.0.1" */
 	unsigned short port;
-	int threads;	       /* request threads; 0: number of CPUs */
-	size_t max_body;       /* bytes; larger bodies get 413 */
-	bool trust_proxy;      /* take the client address from X-Forwarded-For */
-	bool quiet;	       /* no per-request log lines */
+	int threads;      /* request threads; 0: number of CPUs */
+	size_t max_body;  /* bytes; larger bodies get 413 */
+	bool trust_proxy; /* take the client address from X-Forwarded-For */
+	bool quiet;       /* no per-request log lines */
 };
 
 /* Serves until SIGTERM or SIGINT, then finishes in-flight requests and

@@ -33,7 +33,7 @@ enum {
 /* Opens the database at url (a file path for SQLite). With create false a
  * missing file is an error. On failure *cause gets a message (free it). */
 __attribute__((warn_unused_result)) int db_open(struct db **out, const char *url, bool create,
-						char **cause);
+                                                char **cause);
 void db_close(struct db *db);
 /* "sqlite" or "postgresql" */
 const char *db_kind(const struct db *db);

@@ -11,7 +11,7 @@ struct db;
 int seq_next(struct db *db, const char *series, int64_t *value);
 
 struct audit_entry {
-	const char *at;	    /* RFC 3339 */
+	const char *at;     /* RFC 3339 */
 	int64_t user_id;    /* 0: the system or an anonymous caller */
 	const char *client; /* address, or "cli" */
 	const char *action; /* "person.create", "case.transition", "auth.login_failed" */

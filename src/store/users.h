@@ -46,20 +46,20 @@ int users_count(struct db *db, int64_t *n);
 
 /* Sessions: token_hash is the hex SHA-256 of the cookie secret. */
 int sessions_create(struct db *db, int64_t user_id, const char *token_hash, const char *csrf,
-		    const char *client, time_t now, time_t expires, int64_t *id);
+                    const char *client, time_t now, time_t expires, int64_t *id);
 /* Finds a live session (not expired at now, user not disabled) and slides
  * last_seen_at. Returns 1 and fills session id, user id and csrf. */
 int sessions_lookup(struct db *db, struct arena *a, const char *token_hash, time_t now,
-		    int64_t *session_id, int64_t *user_id, const char **csrf);
+                    int64_t *session_id, int64_t *user_id, const char **csrf);
 int sessions_delete(struct db *db, int64_t session_id);
 int sessions_delete_for_user(struct db *db, int64_t user_id);
 
 /* API tokens */
 int tokens_create(struct db *db, int64_t user_id, const char *name, const char *token_hash,
-		  time_t now, int64_t *id);
+                  time_t now, int64_t *id);
 /* Returns 1 and the token and user id for a live token of an enabled user. */
 int tokens_lookup(struct db *db, const char *token_hash, time_t now, int64_t *token_id,
-		  int64_t *user_id);
+                  int64_t *user_id);
 /* Revokes by id; 0 when no such live token. */
 int tokens_revoke(struct db *db, int64_t token_id, time_t now);
 int tokens_revoke_for_user(struct db *db, int64_t user_id, time_t now);
@@ -72,6 +72,6 @@ int offices_add(struct db *db, const struct office *o, const char *now, int64_t 
  * or missing (the caller re-reads to tell which). */
 int offices_update(struct db *db, const struct office *o, const char *now, int64_t by);
 int offices_list(struct db *db, struct arena *a, void (*fn)(const struct office *, void *),
-		 void *ctx);
+                 void *ctx);
 
 #endif

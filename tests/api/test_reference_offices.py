@@ -13,9 +13,9 @@ ISO = "/usr/share/iso-codes/json"
 SEEDED = {
     "THR": ("Tehran", "IRN", "IR-23"),
     "MHD": ("Mashhad", "IRN", "IR-09"),
-    "SHZ": ("Shiraz", "IRN", "IR-14"),
+    "SHZ": ("Shiraz", "IRN", "IR-07"),
     "ISF": ("Isfahan", "IRN", "IR-10"),
-    "KRM": ("Kerman", "IRN", "IR-15"),
+    "KRM": ("Kerman", "IRN", "IR-08"),
 }
 
 

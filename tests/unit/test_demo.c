@@ -88,7 +88,7 @@ static int setup(void **state)
 
 static void remove_database(const char *path)
 {
-	char p[128];
+	char p[4200];
 	unlink(path);
 	snprintf(p, sizeof(p), "%s-wal", path);
 	unlink(p);
