@@ -11,6 +11,7 @@
  * used one that is not running is finalized. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +79,21 @@ static bool is_postgres_url(const char *url)
 	return !strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13);
 }
 
+/* Process-wide SQLite settings, made once before the library starts. Each
+ * connection belongs to one thread (NOMUTEX), and the allocation statistics
+ * SQLite keeps by default would take one global mutex on every malloc,
+ * which the request threads then fight over. */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int db_open(struct db **out, const char *url, bool create, char **cause)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite);
 	struct db *db = NULL;
 	int rc;
 	*out = NULL;
