@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "api/input.h"
 #include "domain/caseref.h"
 #include "domain/perm.h"
@@ -31,33 +32,9 @@
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static const char *now_text(struct req *req)
-{
-	char t[32];
-	time_rfc3339(req->now, t);
-	return arena_strdup(req->arena, t);
-}
-
-static const char *today_text(struct req *req)
-{
-	char d[11];
-	struct date today = date_from_time(req->now);
-	date_format(&today, d);
-	return arena_strdup(req->arena, d);
-}
-
 static int audit(struct req *req, const char *action, int64_t case_id, struct buf *detail)
 {
-	struct audit_entry e = {
-	    .at = now_text(req),
-	    .user_id = req->who ? req->who->user_id : 0,
-	    .client = req->client_addr,
-	    .action = action,
-	    .entity = "case",
-	    .entity_id = case_id,
-	    .detail = detail ? buf_str(detail) : NULL,
-	};
-	return audit_write(req->db, &e);
+	return api_audit(req, action, "case", case_id, detail ? buf_str(detail) : NULL);
 }
 
 /* "Zahra Ahmadi" (the family name may be missing). */
@@ -66,35 +43,6 @@ static const char *display_name(struct arena *a, const char *given, const char *
 	if (!family || !*family)
 		return given ? given : "";
 	return arena_printf(a, "%s %s", given ? given : "", family);
-}
-
-/* The body's version, or the If-Match header's ("3", "\"3\"" or W/"3"). */
-static int read_version(struct req *req, struct in_ctx *c, int64_t *version)
-{
-	int r = in_int(c, "version", 1, INT64_MAX, 0, version);
-	if (r != 0)
-		return r;
-	const char *h = req_header(req, "If-Match");
-	if (h) {
-		const char *p = h;
-		if (!strncmp(p, "W/", 2))
-			p += 2;
-		size_t n = strlen(p);
-		if (n >= 2 && p[0] == '"' && p[n - 1] == '"')
-			p++, n -= 2;
-		int64_t v = 0;
-		size_t i = 0;
-		for (; i < n && i < 18 && p[i] >= '0' && p[i] <= '9'; i++)
-			v = v * 10 + (p[i] - '0');
-		if (n > 0 && i == n && v > 0) {
-			*version = v;
-			return 1;
-		}
-		verr_add(c->errs, "If-Match", "must be the version number the change is based on");
-		return -1;
-	}
-	verr_add(c->errs, "version", "is required (in the body or an If-Match header)");
-	return 0;
 }
 
 /* An optional user id that may be null ("nobody"): 1 and *id (0 for null)
@@ -432,7 +380,7 @@ static void case_create(struct req *req, struct resp *resp)
 	k.office_code = office.code;
 	const struct wf_program *p = workflow_find_program(k.program);
 	k.status = p->initial;
-	k.opened_on = today_text(req);
+	k.opened_on = api_today_text(req);
 
 	/* The reference: the next number of this programme, office and year,
 	 * taken inside this transaction so a failure gives it back. */
@@ -452,7 +400,7 @@ static void case_create(struct req *req, struct resp *resp)
 	k.ref = ref;
 
 	int64_t id;
-	const char *now = now_text(req);
+	const char *now = api_now_text(req);
 	if ((rc = cases_insert(req->db, &k, now, req->who->user_id, &id)) < 0)
 		goto store_error;
 
@@ -513,7 +461,7 @@ static void case_update(struct req *req, struct resp *resp)
 		return;
 	in_known_fields(&c, fields);
 	int64_t version = 0;
-	read_version(req, &c, &version);
+	api_update_version(req, &c, &version);
 	const char *country = NULL, *priority = NULL;
 	int64_t assignee = 0;
 	struct case_member *members = NULL;
@@ -561,7 +509,7 @@ static void case_update(struct req *req, struct resp *resp)
 	}
 	jsonw_end(&w);
 
-	rc = cases_update(req->db, &k, set_members, now_text(req), req->who->user_id);
+	rc = cases_update(req->db, &k, set_members, api_now_text(req), req->who->user_id);
 	if (rc < 0)
 		goto store_error;
 	if (rc == 0) {
@@ -646,7 +594,7 @@ static void case_transition(struct req *req, struct resp *resp)
 	int64_t version = 0;
 	in_str(&c, "to", 64, IN_REQUIRED, &to);
 	in_str(&c, "reason", MAX_REASON, IN_NULLABLE | IN_MULTILINE, &reason);
-	read_version(req, &c, &version);
+	api_update_version(req, &c, &version);
 	const struct wf_program *p = workflow_find_program(k.program);
 	if (to && p && !workflow_find_state(p, to))
 		verr_add(&errs, "to", "%s is not a state of the %s programme", to, p->code);
@@ -693,12 +641,12 @@ static void case_transition(struct req *req, struct resp *resp)
 	const char *closed_on = k.closed_on;
 	const struct wf_state *from_state = workflow_find_state(p, k.status);
 	if (workflow_find_state(p, to)->terminal)
-		closed_on = today_text(req);
+		closed_on = api_today_text(req);
 	else if (from_state && from_state->terminal)
 		closed_on = NULL;
 
 	rc = cases_set_status(req->db, k.id, k.version, k.status, to, reason, closed_on,
-	                      now_text(req), req->who->user_id);
+	                      api_now_text(req), req->who->user_id);
 	if (rc < 0)
 		goto store_error;
 	if (rc == 0) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "api/input.h"
 #include "domain/person.h"
 #include "store/db.h"
@@ -13,61 +14,9 @@
 #include "store/persons.h"
 #include "store/users.h"
 
-static bool need_body(struct req *req, struct resp *resp)
-{
-	if (req->body)
-		return true;
-	resp_problem(resp, 400, NULL, "the request body must be a JSON object");
-	return false;
-}
-
-/* The version a PATCH is based on: the body's "version", else If-Match
- * ("3", "\"3\"" or W/"3"). 1 found, 0 missing (error added), -1 bad. */
-static int update_version(struct req *req, struct in_ctx *c, int64_t *version)
-{
-	if (json_object_object_get_ex(c->obj, "version", NULL))
-		return in_int(c, "version", 1, INT64_MAX, IN_REQUIRED, version);
-	const char *h = req_header(req, "If-Match");
-	if (!h) {
-		verr_add(c->errs, "version",
-		         "is required: send the version you read (or an If-Match header)");
-		return 0;
-	}
-	if (!strncmp(h, "W/", 2))
-		h += 2;
-	size_t n = strlen(h);
-	if (n >= 2 && h[0] == '"' && h[n - 1] == '"')
-		h++, n -= 2;
-	int64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (h[i] < '0' || h[i] > '9' || v > INT64_MAX / 10) {
-			v = 0;
-			break;
-		}
-		v = v * 10 + (h[i] - '0');
-	}
-	if (v <= 0) {
-		verr_add(c->errs, "If-Match", "must be the version number you read");
-		return -1;
-	}
-	*version = v;
-	return 1;
-}
-
 static int audit(struct req *req, const char *action, int64_t id, struct buf *detail)
 {
-	char now[32];
-	time_rfc3339(req->now, now);
-	struct audit_entry e = {
-	    .at = now,
-	    .user_id = req->who ? req->who->user_id : 0,
-	    .client = req->client_addr,
-	    .action = action,
-	    .entity = "household",
-	    .entity_id = id,
-	    .detail = buf_str(detail),
-	};
-	int rc = audit_write(req->db, &e);
+	int rc = api_audit(req, action, "household", id, buf_str(detail));
 	buf_release(detail);
 	return rc;
 }
@@ -235,7 +184,7 @@ static int resolve_office(struct req *req, struct verr *e, const char *code, int
 static void create_household(struct req *req, struct resp *resp)
 {
 	static const char *const allowed[] = {"head_person_id", "members", "office", NULL};
-	if (!need_body(req, resp))
+	if (!api_need_body(req, resp))
 		return;
 	struct verr e = VERR_INIT;
 	struct in_ctx c = {.obj = req->body, .prefix = "", .errs = &e, .arena = req->arena};
@@ -321,7 +270,7 @@ static void update_household(struct req *req, struct resp *resp)
 		resp_not_found(resp, "household", req->params[0]);
 		return;
 	}
-	if (!need_body(req, resp))
+	if (!api_need_body(req, resp))
 		return;
 
 	struct verr e = VERR_INIT;
@@ -329,7 +278,7 @@ static void update_household(struct req *req, struct resp *resp)
 	struct household h = cur;
 	int64_t version = 0;
 	in_known_fields(&c, allowed);
-	update_version(req, &c, &version);
+	api_update_version(req, &c, &version);
 	int head_given = in_int(&c, "head_person_id", 1, INT64_MAX, 0, &h.head_person_id);
 	if (head_given == 1 && h.head_person_id != cur.head_person_id &&
 	    (rc = check_person(req, &e, "head_person_id", h.head_person_id, NULL)) < 0)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "api/input.h"
 #include "store/db.h"
 #include "store/misc.h"
@@ -91,23 +92,6 @@ static void check_place(struct verr *e, const char *country, const char *provinc
 		verr_add(e, "province", "%s is not a subdivision of %s", province, country);
 }
 
-static bool need_body(struct req *req, struct resp *resp)
-{
-	if (req->body)
-		return true;
-	resp_problem(resp, 400, NULL, "the request body must be a JSON object");
-	return false;
-}
-
-static bool tables_ready(struct resp *resp)
-{
-	const char *cause;
-	if (isocodes_load(&cause) == 0)
-		return true;
-	resp_problem(resp, 500, "Reference data missing", cause);
-	return false;
-}
-
 /* Serialises a buf-built JSON detail into the arena. */
 static const char *detail_done(struct arena *a, struct buf *b)
 {
@@ -118,24 +102,13 @@ static const char *detail_done(struct arena *a, struct buf *b)
 
 static int audit(struct req *req, const char *action, int64_t id, const char *detail)
 {
-	char now[32];
-	time_rfc3339(req->now, now);
-	struct audit_entry e = {
-	    .at = now,
-	    .user_id = req->who ? req->who->user_id : 0,
-	    .client = req->client_addr,
-	    .action = action,
-	    .entity = "office",
-	    .entity_id = id,
-	    .detail = detail,
-	};
-	return audit_write(req->db, &e);
+	return api_audit(req, action, "office", id, detail);
 }
 
 static void create_office(struct req *req, struct resp *resp)
 {
 	static const char *const allowed[] = {"code", "name", "country", "province", NULL};
-	if (!need_body(req, resp) || !tables_ready(resp))
+	if (!api_need_body(req, resp) || !api_reference_ready(resp))
 		return;
 	struct verr e = VERR_INIT;
 	struct in_ctx c = {.obj = req->body, .prefix = "", .errs = &e, .arena = req->arena};
@@ -184,39 +157,6 @@ static void create_office(struct req *req, struct resp *resp)
 	resp_header(resp, "Location", arena_printf(req->arena, "/api/v1/offices/%s", o.code));
 }
 
-/* The version a PATCH is based on: the body's "version", else If-Match
- * ("3", "\"3\"" or W/"3"). 1 found, 0 missing (error added), -1 bad. */
-static int update_version(struct req *req, struct in_ctx *c, int64_t *version)
-{
-	if (json_object_object_get_ex(c->obj, "version", NULL))
-		return in_int(c, "version", 1, INT64_MAX, IN_REQUIRED, version);
-	const char *h = req_header(req, "If-Match");
-	if (!h) {
-		verr_add(c->errs, "version",
-		         "is required: send the version you read (or an If-Match header)");
-		return 0;
-	}
-	if (!strncmp(h, "W/", 2))
-		h += 2;
-	size_t n = strlen(h);
-	if (n >= 2 && h[0] == '"' && h[n - 1] == '"')
-		h++, n -= 2;
-	int64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (h[i] < '0' || h[i] > '9' || v > INT64_MAX / 10) {
-			v = 0;
-			break;
-		}
-		v = v * 10 + (h[i] - '0');
-	}
-	if (v <= 0) {
-		verr_add(c->errs, "If-Match", "must be the version number you read");
-		return -1;
-	}
-	*version = v;
-	return 1;
-}
-
 static void diff_str(struct jsonw *w, const char *key, const char *before, const char *after)
 {
 	if ((!before && !after) || (before && after && !strcmp(before, after)))
@@ -231,14 +171,15 @@ static void update_office(struct req *req, struct resp *resp)
 {
 	static const char *const allowed[] = {"version", "name", "country", "province", NULL};
 	struct office cur;
-	if (!find_office(req, resp, &cur) || !need_body(req, resp) || !tables_ready(resp))
+	if (!find_office(req, resp, &cur) || !api_need_body(req, resp) ||
+	    !api_reference_ready(resp))
 		return;
 	struct verr e = VERR_INIT;
 	struct in_ctx c = {.obj = req->body, .prefix = "", .errs = &e, .arena = req->arena};
 	struct office o = cur;
 	int64_t version = 0;
 	in_known_fields(&c, allowed);
-	update_version(req, &c, &version);
+	api_update_version(req, &c, &version);
 	if (in_str(&c, "name", OFFICE_NAME_MAX, 0, &o.name) == 1 && !*o.name)
 		verr_add(&e, "name", "must not be empty");
 	int country_given = in_str(&c, "country", 3, 0, &o.country);

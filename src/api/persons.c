@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "api/input.h"
 #include "domain/person.h"
 #include "store/db.h"
@@ -19,28 +20,6 @@
 
 /* ---- shared helpers ---- */
 
-static bool need_body(struct req *req, struct resp *resp)
-{
-	if (req->body)
-		return true;
-	resp_problem(resp, 400, NULL, "the request body must be a JSON object");
-	return false;
-}
-
-static bool tables_ready(struct resp *resp)
-{
-	const char *cause;
-	if (isocodes_load(&cause) == 0)
-		return true;
-	resp_problem(resp, 500, "Reference data missing", cause);
-	return false;
-}
-
-static struct date today_of(const struct req *req)
-{
-	return date_from_time(req->now);
-}
-
 static const char *date_str(struct arena *a, const struct date *d)
 {
 	char s[11];
@@ -50,53 +29,9 @@ static const char *date_str(struct arena *a, const struct date *d)
 
 static int audit(struct req *req, const char *action, int64_t person_id, struct buf *detail)
 {
-	char now[32];
-	time_rfc3339(req->now, now);
-	struct audit_entry e = {
-	    .at = now,
-	    .user_id = req->who ? req->who->user_id : 0,
-	    .client = req->client_addr,
-	    .action = action,
-	    .entity = "person",
-	    .entity_id = person_id,
-	    .detail = buf_str(detail),
-	};
-	int rc = audit_write(req->db, &e);
+	int rc = api_audit(req, action, "person", person_id, buf_str(detail));
 	buf_release(detail);
 	return rc;
-}
-
-/* The version a PATCH is based on: the body's "version", else If-Match
- * ("3", "\"3\"" or W/"3"). 1 found, 0 missing (error added), -1 bad. */
-static int update_version(struct req *req, struct in_ctx *c, int64_t *version)
-{
-	if (json_object_object_get_ex(c->obj, "version", NULL))
-		return in_int(c, "version", 1, INT64_MAX, IN_REQUIRED, version);
-	const char *h = req_header(req, "If-Match");
-	if (!h) {
-		verr_add(c->errs, "version",
-		         "is required: send the version you read (or an If-Match header)");
-		return 0;
-	}
-	if (!strncmp(h, "W/", 2))
-		h += 2;
-	size_t n = strlen(h);
-	if (n >= 2 && h[0] == '"' && h[n - 1] == '"')
-		h++, n -= 2;
-	int64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (h[i] < '0' || h[i] > '9' || v > INT64_MAX / 10) {
-			v = 0;
-			break;
-		}
-		v = v * 10 + (h[i] - '0');
-	}
-	if (v <= 0) {
-		verr_add(c->errs, "If-Match", "must be the version number you read");
-		return -1;
-	}
-	*version = v;
-	return 1;
 }
 
 /* An office code from a body or a query: 1 and *id / *code set, 0 unknown
@@ -376,7 +311,7 @@ static bool valid_language(const char *s)
 static int read_person(struct req *req, struct in_ctx *c, bool create, struct person *p,
                        unsigned *set, const char **office_code)
 {
-	struct date today = today_of(req);
+	struct date today = api_today(req);
 	*set = 0;
 	*office_code = NULL;
 
@@ -441,7 +376,7 @@ static int read_person(struct req *req, struct in_ctx *c, bool create, struct pe
 
 static void create_person(struct req *req, struct resp *resp)
 {
-	if (!need_body(req, resp) || !tables_ready(resp))
+	if (!api_need_body(req, resp) || !api_reference_ready(resp))
 		return;
 	struct verr e = VERR_INIT;
 	struct in_ctx c = {.obj = req->body, .prefix = "", .errs = &e, .arena = req->arena};
@@ -469,7 +404,7 @@ static void create_person(struct req *req, struct resp *resp)
 		return;
 	}
 	if (!p.registered_on) {
-		struct date today = today_of(req);
+		struct date today = api_today(req);
 		p.registered_on = date_str(req->arena, &today);
 	}
 
@@ -638,7 +573,7 @@ static void update_person(struct req *req, struct resp *resp)
 		resp_not_found(resp, "person", req->params[0]);
 		return;
 	}
-	if (!need_body(req, resp) || !tables_ready(resp))
+	if (!api_need_body(req, resp) || !api_reference_ready(resp))
 		return;
 
 	struct verr e = VERR_INIT;
@@ -648,7 +583,7 @@ static void update_person(struct req *req, struct resp *resp)
 	unsigned set;
 	const char *office_code;
 	in_known_fields(&c, update_fields);
-	update_version(req, &c, &version);
+	api_update_version(req, &c, &version);
 	if (read_person(req, &c, false, &p, &set, &office_code) < 0) {
 		resp_store_error(resp, req->db);
 		return;
@@ -691,7 +626,7 @@ static void update_person(struct req *req, struct resp *resp)
 
 static void list_persons(struct req *req, struct resp *resp)
 {
-	if (!tables_ready(resp))
+	if (!api_reference_ready(resp))
 		return;
 	struct verr e = VERR_INIT;
 	struct person_filter f = {0};
@@ -770,11 +705,11 @@ static void add_consent(struct req *req, struct resp *resp)
 		resp_not_found(resp, "person", req->params[0]);
 		return;
 	}
-	if (!need_body(req, resp))
+	if (!api_need_body(req, resp))
 		return;
 	struct verr e = VERR_INIT;
 	struct in_ctx c = {.obj = req->body, .prefix = "", .errs = &e, .arena = req->arena};
-	struct date today = today_of(req), given = today;
+	struct date today = api_today(req), given = today;
 	struct person_consent pc = {.person_id = id,
 	                            .recorded_by = req->who ? req->who->user_id : 0};
 	bool set = false;
@@ -838,7 +773,7 @@ static void withdraw_consent(struct req *req, struct resp *resp)
 	}
 
 	struct verr e = VERR_INIT;
-	struct date today = today_of(req), when = today, given;
+	struct date today = api_today(req), when = today, given;
 	const char *notes = NULL;
 	if (req->body) {
 		struct in_ctx c = {.obj = req->body, .prefix = "", .errs = &e, .arena = req->arena};
