@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/access.h"
 #include "api/api.h"
 #include "api/common.h"
 #include "api/input.h"
@@ -47,8 +48,9 @@ static const char *display_name(struct arena *a, const char *given, const char *
 
 /* An optional user id that may be null ("nobody"): 1 and *id (0 for null)
  * when present and valid, 0 absent, -1 invalid. The user must exist and be
- * enabled. */
-static int read_assignee(struct req *req, struct in_ctx *c, int64_t *id)
+ * enabled; *user (may be NULL) gets it. check_assignee then checks that
+ * the user may open the case. */
+static int read_assignee(struct req *req, struct in_ctx *c, int64_t *id, struct user *user)
 {
 	struct json_object *v;
 	if (!json_object_object_get_ex(c->obj, "assigned_to", &v))
@@ -70,7 +72,30 @@ static int read_assignee(struct req *req, struct in_ctx *c, int64_t *id)
 		return -1;
 	}
 	*id = uid;
+	if (user)
+		*user = u;
 	return 1;
+}
+
+/* The assignee must be able to open the case: hold case.read and work for
+ * its office (a counter-trafficking case is then visible to them as its
+ * assignee). 0 fine, -1 error added on assigned_to. */
+static int check_assignee(struct req *req, struct verr *errs, const struct user *u,
+                          int64_t office_id, const char *office_code, const char *program)
+{
+	struct scope s;
+	scope_init(&s, req->arena, u->id, u->roles, u->office_ids, u->n_offices, "case.read");
+	if (!perm_allows(u->roles, "case.read")) {
+		verr_add(errs, "assigned_to", "user %" PRId64 " (%s) has no role that reads cases",
+		         u->id, u->username);
+		return -1;
+	}
+	if (!scope_case(&s, office_id, program, u->id)) {
+		verr_add(errs, "assigned_to", "user %" PRId64 " (%s) does not work for office %s",
+		         u->id, u->username, office_code);
+		return -1;
+	}
+	return 0;
 }
 
 /* destination_country: ISO 3166-1 alpha-3 or null. */
@@ -111,10 +136,13 @@ static int read_program(struct req *req, struct in_ctx *c, const char **out)
 
 /* members: [{person_id, relationship}] for the persons beside the principal
  * (listing the principal with relationship "principal" is allowed). *out
- * gets the full member list, principal first. Unknown persons, repeated
- * persons and misplaced "principal" relationships are named by index. */
-static int read_members(struct req *req, struct in_ctx *c, int64_t principal,
-                        struct case_member **out, int *n_out)
+ * gets the full member list, principal first. Unknown persons (or persons
+ * out of the caller's scope, which look the same), repeated persons and
+ * misplaced "principal" relationships are named by index. Members of cur
+ * (the case being changed, or NULL) are accepted as they are. */
+static int read_members(struct req *req, struct in_ctx *c, const struct scope *scope,
+                        int64_t principal, const struct case_rec *cur, struct case_member **out,
+                        int *n_out)
 {
 	struct json_object *arr = NULL;
 	size_t n = 0;
@@ -177,7 +205,10 @@ static int read_members(struct req *req, struct in_ctx *c, int64_t principal,
 			continue;
 		}
 		int64_t office;
-		int found = cases_person_office(req->db, pid, &office);
+		bool already = false;
+		for (int j = 0; cur && j < cur->n_members; j++)
+			already |= cur->members[j].person_id == pid;
+		int found = already ? 1 : cases_person_office(req->db, scope, pid, &office);
 		if (found < 0)
 			return STORE_FAILED;
 		if (!found) {
@@ -279,11 +310,12 @@ static void write_case(struct jsonw *w, const struct case_rec *c, const struct p
 	jsonw_end(w);
 }
 
-/* Reads the case back and answers with it. */
+/* Reads back the case the caller has just written and answers with it
+ * (whatever the scope: the caller may have assigned it away). */
 static void respond_case(struct req *req, struct resp *resp, int64_t id, int status)
 {
 	struct case_rec c;
-	int rc = cases_get(req->db, req->arena, id, &c);
+	int rc = cases_get(req->db, req->arena, NULL, id, &c);
 	if (rc <= 0) {
 		resp_store_error(resp, req->db);
 		return;
@@ -291,11 +323,13 @@ static void respond_case(struct req *req, struct resp *resp, int64_t id, int sta
 	write_case(resp_json(resp, status), &c, req->who);
 }
 
-/* Loads the case named by the path, or answers 404. 1 found. */
-static int load_case(struct req *req, struct resp *resp, struct case_rec *c)
+/* Loads the case named by the path in the caller's scope, or answers 404.
+ * 1 found. */
+static int load_case(struct req *req, struct resp *resp, const struct scope *scope,
+                     struct case_rec *c)
 {
 	int64_t id = req_param_id(req, 0);
-	int rc = id ? cases_get(req->db, req->arena, id, c) : 0;
+	int rc = id ? cases_get(req->db, req->arena, scope, id, c) : 0;
 	if (rc < 0) {
 		resp_store_error(resp, req->db);
 		return rc;
@@ -334,13 +368,15 @@ static void case_create(struct req *req, struct resp *resp)
 		resp_problem(resp, 400, NULL, "the body must be a JSON object");
 		return;
 	}
+	struct scope scope;
+	api_scope(req, "case.write", &scope);
 	in_known_fields(&c, fields);
 	read_program(req, &c, &k.program);
 	int rp =
 	    in_int(&c, "principal_person_id", 1, INT64_MAX, IN_REQUIRED, &k.principal_person_id);
 	int64_t principal_office = 0;
 	if (rp == 1) {
-		rc = cases_person_office(req->db, k.principal_person_id, &principal_office);
+		rc = cases_person_office(req->db, &scope, k.principal_person_id, &principal_office);
 		if (rc < 0)
 			goto store_error;
 		if (rc == 0) {
@@ -349,7 +385,8 @@ static void case_create(struct req *req, struct resp *resp)
 			k.principal_person_id = 0;
 		}
 	}
-	if (read_members(req, &c, k.principal_person_id, &k.members, &k.n_members) == STORE_FAILED)
+	if (read_members(req, &c, &scope, k.principal_person_id, NULL, &k.members, &k.n_members) ==
+	    STORE_FAILED)
 		goto store_error;
 	const char *office_code = NULL;
 	struct office office = {0};
@@ -364,7 +401,9 @@ static void case_create(struct req *req, struct resp *resp)
 	const char *priority = NULL;
 	if (in_enum(&c, "priority", case_priorities, IN_NULLABLE, &priority) == 1 && priority)
 		k.priority = priority;
-	if (read_assignee(req, &c, &k.assigned_to) == STORE_FAILED)
+	struct user assignee;
+	int rassign = read_assignee(req, &c, &k.assigned_to, &assignee);
+	if (rassign == STORE_FAILED)
 		goto store_error;
 	if (verr_any(&errs)) {
 		resp_invalid(resp, &errs);
@@ -378,6 +417,24 @@ static void case_create(struct req *req, struct resp *resp)
 	}
 	k.office_id = office.id;
 	k.office_code = office.code;
+	if (!scope_office(&scope, office.id)) {
+		resp_forbidden_field(
+		    resp, "office",
+		    arena_printf(req->arena,
+		                 "you do not work for office %s: only its staff (or "
+		                 "an admin) may open cases there",
+		                 office.code));
+		return;
+	}
+	/* A sensitive case the caller could not open otherwise (a caseworker
+	 * opening a counter-trafficking case) is assigned to the caller. */
+	if (rassign != 1 && !scope_case(&scope, office.id, k.program, 0))
+		k.assigned_to = req->who->user_id;
+	if (rassign == 1 && k.assigned_to &&
+	    check_assignee(req, &errs, &assignee, office.id, office.code, k.program) < 0) {
+		resp_invalid(resp, &errs);
+		return;
+	}
 	const struct wf_program *p = workflow_find_program(k.program);
 	k.status = p->initial;
 	k.opened_on = api_today_text(req);
@@ -436,7 +493,11 @@ store_error:
 static void case_get(struct req *req, struct resp *resp)
 {
 	struct case_rec c;
-	if (load_case(req, resp, &c) <= 0)
+	struct scope scope;
+	api_scope(req, "case.read", &scope);
+	if (load_case(req, resp, &scope, &c) <= 0)
+		return;
+	if (!api_audit_read(req, resp, "case.read", "case", c.id))
 		return;
 	write_case(resp_json(resp, 200), &c, req->who);
 }
@@ -457,7 +518,9 @@ static void case_update(struct req *req, struct resp *resp)
 		resp_problem(resp, 400, NULL, "the body must be a JSON object");
 		return;
 	}
-	if (load_case(req, resp, &k) <= 0)
+	struct scope scope;
+	api_scope(req, "case.write", &scope);
+	if (load_case(req, resp, &scope, &k) <= 0)
 		return;
 	in_known_fields(&c, fields);
 	int64_t version = 0;
@@ -469,11 +532,14 @@ static void case_update(struct req *req, struct resp *resp)
 	bool set_members = json_object_object_get_ex(req->body, "members", NULL);
 	int rcountry = read_country(&c, &country);
 	int rprio = in_enum(&c, "priority", case_priorities, 0, &priority);
-	int rassign = read_assignee(req, &c, &assignee);
+	struct user assignee_user;
+	int rassign = read_assignee(req, &c, &assignee, &assignee_user);
 	if (rassign == STORE_FAILED)
 		goto store_error;
-	if (set_members &&
-	    read_members(req, &c, k.principal_person_id, &members, &n_members) == STORE_FAILED)
+	if (rassign == 1 && assignee && assignee != k.assigned_to)
+		check_assignee(req, &errs, &assignee_user, k.office_id, k.office_code, k.program);
+	if (set_members && read_members(req, &c, &scope, k.principal_person_id, &k, &members,
+	                                &n_members) == STORE_FAILED)
 		goto store_error;
 	if (verr_any(&errs)) {
 		resp_invalid(resp, &errs);
@@ -587,7 +653,9 @@ static void case_transition(struct req *req, struct resp *resp)
 		resp_problem(resp, 400, NULL, "the body must be a JSON object");
 		return;
 	}
-	if (load_case(req, resp, &k) <= 0)
+	struct scope scope;
+	api_scope(req, "case.transition", &scope);
+	if (load_case(req, resp, &scope, &k) <= 0)
 		return;
 	in_known_fields(&c, fields);
 	const char *to = NULL, *reason = NULL;
@@ -742,6 +810,9 @@ static void case_list(struct req *req, struct resp *resp)
 		return;
 	}
 
+	struct scope scope;
+	api_scope(req, "case.read", &scope);
+	f.scope = &scope;
 	f.limit = limit + 1; /* one more tells whether there is a next page */
 	struct case_rec *items;
 	int n;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/access.h"
 #include "api/api.h"
 #include "api/common.h"
 #include "api/input.h"
@@ -46,10 +47,13 @@ static void write_household(struct jsonw *w, const struct household *h)
 	jsonw_end(w);
 }
 
-static void respond_household(struct req *req, struct resp *resp, int64_t id, int status)
+/* Reads the household back in the caller's scope and answers with it; GET
+ * audits the read. */
+static void respond_household(struct req *req, struct resp *resp, const struct scope *scope,
+                              int64_t id, int status)
 {
 	struct household h;
-	int rc = households_get(req->db, req->arena, id, &h);
+	int rc = households_get(req->db, req->arena, scope, id, &h);
 	if (rc < 0) {
 		resp_store_error(resp, req->db);
 		return;
@@ -58,29 +62,44 @@ static void respond_household(struct req *req, struct resp *resp, int64_t id, in
 		resp_not_found(resp, "household", arena_printf(req->arena, "%lld", (long long)id));
 		return;
 	}
+	if (!strcmp(req->method, "GET") &&
+	    !api_audit_read(req, resp, "household.read", "household", id))
+		return;
 	write_household(resp_json(resp, status), &h);
 	if (status == 201)
 		resp_header(resp, "Location",
 		            arena_printf(req->arena, "/api/v1/households/%lld", (long long)id));
 }
 
-/* A person id field: 1 when it names an existing person (*office_id set
- * when not NULL), 0 when not (error added), negative DB error. */
+/* A person id field: 1 when it names a person in the caller's scope
+ * (*office_id set when not NULL), 0 when not (error added, the same as for
+ * a person that does not exist), negative DB error. */
 static int check_person(struct req *req, struct verr *e, const char *field, int64_t id,
                         int64_t *office_id)
 {
-	int rc = persons_exists(req->db, id, office_id);
+	struct scope scope;
+	api_scope(req, "household.write", &scope);
+	int rc = persons_exists(req->db, &scope, id, office_id);
 	if (rc == 0)
 		verr_add(e, field, "no person with id %lld", (long long)id);
 	return rc;
 }
 
-/* Reads "members" for the head head: the head first (relationship "head",
+static bool is_member(const struct household *h, int64_t person_id)
+{
+	for (int i = 0; h && i < h->n_members; i++)
+		if (h->members[i].person_id == person_id)
+			return true;
+	return false;
+}
+
+/* Reads "members" for the head head (members of cur, when given, are
+ * accepted as they are): the head first (relationship "head",
  * whether or not it is listed), then the others in the order given. 1 read
  * (*out, *n set), 0 absent, -1 invalid (errors added), or a negative DB
  * error below -1. */
 static int read_members(struct req *req, struct in_ctx *c, int64_t head,
-                        struct household_member **out, int *n)
+                        const struct household *cur, struct household_member **out, int *n)
 {
 	static const char *const member_fields[] = {"person_id", "relationship", NULL};
 	struct json_object *arr;
@@ -134,7 +153,9 @@ static int read_members(struct req *req, struct in_ctx *c, int64_t head,
 			         "only head_person_id can be the head");
 			continue;
 		}
-		int rc = check_person(req, c->errs, id_field, pid, NULL);
+		/* A member already listed stays allowed, even when the caller
+		 * may not open that person's own file. */
+		int rc = is_member(cur, pid) ? 1 : check_person(req, c->errs, id_field, pid, NULL);
 		if (rc < 0)
 			return rc == -1 ? -2 : rc;
 		if (rc == 1 && have_rel == 1) {
@@ -200,7 +221,7 @@ static void create_household(struct req *req, struct resp *resp)
 	    (rc = resolve_office(req, &e, office, &h.office_id, &h.office)) < 0)
 		goto store_error;
 	if (h.head_person_id) {
-		rc = read_members(req, &c, h.head_person_id, &h.members, &h.n_members);
+		rc = read_members(req, &c, h.head_person_id, NULL, &h.members, &h.n_members);
 		if (rc < -1)
 			goto store_error;
 		if (rc == 0) { /* just the head */
@@ -216,6 +237,17 @@ static void create_household(struct req *req, struct resp *resp)
 	}
 	if (!h.office_id)
 		h.office_id = head_office;
+	struct scope scope;
+	api_scope(req, "household.write", &scope);
+	if (!scope_office(&scope, h.office_id)) {
+		resp_forbidden_field(
+		    resp, "office",
+		    arena_printf(req->arena,
+		                 "you do not work for office %s: only its staff (or "
+		                 "an admin) may create households there",
+		                 h.office ? h.office : "of the head"));
+		return;
+	}
 
 	char now[32];
 	time_rfc3339(req->now, now);
@@ -231,7 +263,7 @@ static void create_household(struct req *req, struct resp *resp)
 	jsonw_end(&w);
 	if (audit(req, "household.create", h.id, &b))
 		goto store_error;
-	respond_household(req, resp, h.id, 201);
+	respond_household(req, resp, &scope, h.id, 201);
 	return;
 store_error:
 	resp_store_error(resp, req->db);
@@ -244,7 +276,9 @@ static void get_household(struct req *req, struct resp *resp)
 		resp_not_found(resp, "household", req->params[0]);
 		return;
 	}
-	respond_household(req, resp, id, 200);
+	struct scope scope;
+	api_scope(req, "household.read", &scope);
+	respond_household(req, resp, &scope, id, 200);
 }
 
 static bool same_members(const struct household *a, const struct household *b)
@@ -263,7 +297,9 @@ static void update_household(struct req *req, struct resp *resp)
 	static const char *const allowed[] = {"version", "head_person_id", "members", NULL};
 	int64_t id = req_param_id(req, 0);
 	struct household cur;
-	int rc = id ? households_get(req->db, req->arena, id, &cur) : 0;
+	struct scope scope;
+	api_scope(req, "household.write", &scope);
+	int rc = id ? households_get(req->db, req->arena, &scope, id, &cur) : 0;
 	if (rc < 0)
 		goto store_error;
 	if (rc == 0) {
@@ -281,9 +317,10 @@ static void update_household(struct req *req, struct resp *resp)
 	api_update_version(req, &c, &version);
 	int head_given = in_int(&c, "head_person_id", 1, INT64_MAX, 0, &h.head_person_id);
 	if (head_given == 1 && h.head_person_id != cur.head_person_id &&
+	    !is_member(&cur, h.head_person_id) &&
 	    (rc = check_person(req, &e, "head_person_id", h.head_person_id, NULL)) < 0)
 		goto store_error;
-	rc = read_members(req, &c, h.head_person_id, &h.members, &h.n_members);
+	rc = read_members(req, &c, h.head_person_id, &cur, &h.members, &h.n_members);
 	if (rc < -1)
 		goto store_error;
 	bool set_members = rc == 1;
@@ -307,7 +344,7 @@ static void update_household(struct req *req, struct resp *resp)
 		goto store_error;
 	if (rc == 0) {
 		struct household again;
-		if (households_get(req->db, req->arena, id, &again) != 1)
+		if (households_get(req->db, req->arena, NULL, id, &again) != 1)
 			goto store_error;
 		resp_conflict(resp, again.version);
 		return;
@@ -335,7 +372,7 @@ static void update_household(struct req *req, struct resp *resp)
 	jsonw_end(&w);
 	if (audit(req, "household.update", id, &b))
 		goto store_error;
-	respond_household(req, resp, id, 200);
+	respond_household(req, resp, &scope, id, 200);
 	return;
 store_error:
 	resp_store_error(resp, req->db);
@@ -364,6 +401,9 @@ static void list_households(struct req *req, struct resp *resp)
 		resp_invalid(resp, &e);
 		return;
 	}
+	struct scope scope;
+	api_scope(req, "household.read", &scope);
+	f.scope = &scope;
 	struct household *items;
 	int n;
 	bool more;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/access.h"
 #include "api/api.h"
 #include "api/common.h"
 #include "api/input.h"
@@ -51,6 +52,20 @@ static int resolve_office(struct req *req, struct verr *e, const char *field, co
 	if (canonical)
 		*canonical = o.code;
 	return 1;
+}
+
+/* 403 naming "office": the caller does not work for that office. */
+static void forbid_office(struct req *req, struct resp *resp, int64_t office_id)
+{
+	struct office o;
+	const char *code = "this office";
+	if (offices_get(req->db, req->arena, office_id, &o) == 1)
+		code = arena_printf(req->arena, "office %s", o.code);
+	resp_forbidden_field(resp, "office",
+	                     arena_printf(req->arena,
+	                                  "you do not work for %s: only its staff (or an "
+	                                  "admin) may register or move people there",
+	                                  code));
 }
 
 /* ---- writing ---- */
@@ -155,11 +170,14 @@ static void write_person(struct jsonw *w, const struct person *p, bool full)
 	jsonw_end(w);
 }
 
-/* Reads the person back and answers with it. */
-static void respond_person(struct req *req, struct resp *resp, int64_t id, int status)
+/* Reads the person back in the caller's scope and answers with it (the
+ * households and cases it names are the ones in scope). GET audits the
+ * read. */
+static void respond_person(struct req *req, struct resp *resp, const struct scope *scope,
+                           int64_t id, int status)
 {
 	struct person p;
-	int rc = persons_get(req->db, req->arena, id, PERSON_GET_RELATED, &p);
+	int rc = persons_get(req->db, req->arena, scope, id, PERSON_GET_RELATED, &p);
 	if (rc < 0) {
 		resp_store_error(resp, req->db);
 		return;
@@ -168,6 +186,8 @@ static void respond_person(struct req *req, struct resp *resp, int64_t id, int s
 		resp_not_found(resp, "person", arena_printf(req->arena, "%lld", (long long)id));
 		return;
 	}
+	if (!strcmp(req->method, "GET") && !api_audit_read(req, resp, "person.read", "person", id))
+		return;
 	write_person(resp_json(resp, status), &p, true);
 	if (status == 201)
 		resp_header(resp, "Location",
@@ -403,6 +423,12 @@ static void create_person(struct req *req, struct resp *resp)
 		resp_invalid(resp, &e);
 		return;
 	}
+	struct scope scope;
+	api_scope(req, "person.write", &scope);
+	if (!scope_office(&scope, p.office_id)) {
+		forbid_office(req, resp, p.office_id);
+		return;
+	}
 	if (!p.registered_on) {
 		struct date today = api_today(req);
 		p.registered_on = date_str(req->arena, &today);
@@ -433,7 +459,7 @@ static void create_person(struct req *req, struct resp *resp)
 		resp_store_error(resp, req->db);
 		return;
 	}
-	respond_person(req, resp, p.id, 201);
+	respond_person(req, resp, &scope, p.id, 201);
 }
 
 /* ---- GET /persons/{id} ---- */
@@ -445,7 +471,9 @@ static void get_person(struct req *req, struct resp *resp)
 		resp_not_found(resp, "person", req->params[0]);
 		return;
 	}
-	respond_person(req, resp, id, 200);
+	struct scope scope;
+	api_scope(req, "person.read", &scope);
+	respond_person(req, resp, &scope, id, 200);
 }
 
 /* ---- PATCH /persons/{id} ---- */
@@ -564,7 +592,9 @@ static void update_person(struct req *req, struct resp *resp)
 {
 	int64_t id = req_param_id(req, 0);
 	struct person cur;
-	int rc = id ? persons_get(req->db, req->arena, id, 0, &cur) : 0;
+	struct scope scope;
+	api_scope(req, "person.write", &scope);
+	int rc = id ? persons_get(req->db, req->arena, &scope, id, 0, &cur) : 0;
 	if (rc < 0) {
 		resp_store_error(resp, req->db);
 		return;
@@ -592,6 +622,12 @@ static void update_person(struct req *req, struct resp *resp)
 		resp_invalid(resp, &e);
 		return;
 	}
+	/* Moving a person needs both offices: the old one is in scope (else
+	 * 404 above), the new one must be too. */
+	if (p.office_id != cur.office_id && !scope_office(&scope, p.office_id)) {
+		forbid_office(req, resp, p.office_id);
+		return;
+	}
 	if (version != cur.version) {
 		resp_conflict(resp, cur.version);
 		return;
@@ -606,7 +642,7 @@ static void update_person(struct req *req, struct resp *resp)
 	}
 	if (rc == 0) { /* changed since we read it */
 		struct person again;
-		if (persons_get(req->db, req->arena, id, 0, &again) != 1) {
+		if (persons_get(req->db, req->arena, NULL, id, 0, &again) != 1) {
 			resp_store_error(resp, req->db);
 			return;
 		}
@@ -619,7 +655,7 @@ static void update_person(struct req *req, struct resp *resp)
 		resp_store_error(resp, req->db);
 		return;
 	}
-	respond_person(req, resp, id, 200);
+	respond_person(req, resp, &scope, id, 200);
 }
 
 /* ---- GET /persons ---- */
@@ -670,6 +706,9 @@ static void list_persons(struct req *req, struct resp *resp)
 		return;
 	}
 
+	struct scope scope;
+	api_scope(req, "person.read", &scope);
+	f.scope = &scope;
 	struct person *items;
 	int n;
 	bool more;
@@ -696,7 +735,9 @@ static void add_consent(struct req *req, struct resp *resp)
 {
 	static const char *const allowed[] = {"purpose", "given_on", "notes", NULL};
 	int64_t id = req_param_id(req, 0);
-	int rc = id ? persons_exists(req->db, id, NULL) : 0;
+	struct scope scope;
+	api_scope(req, "person.write", &scope);
+	int rc = id ? persons_exists(req->db, &scope, id, NULL) : 0;
 	if (rc < 0) {
 		resp_store_error(resp, req->db);
 		return;
@@ -753,7 +794,9 @@ static void withdraw_consent(struct req *req, struct resp *resp)
 	static const char *const allowed[] = {"withdrawn_on", "notes", NULL};
 	int64_t id = req_param_id(req, 0), consent_id = req_param_id(req, 1);
 	struct person_consent cur;
-	int rc = id ? persons_exists(req->db, id, NULL) : 0;
+	struct scope scope;
+	api_scope(req, "person.write", &scope);
+	int rc = id ? persons_exists(req->db, &scope, id, NULL) : 0;
 	if (rc < 0) {
 		resp_store_error(resp, req->db);
 		return;

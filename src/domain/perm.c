@@ -33,6 +33,7 @@ const char *const perm_actions[] = {
     "case.transition",
     "case.approve",
     "case.reassign",
+    "counter_trafficking.read",
     "assistance.approve",
     "health.read_clinical",
     "health.write",
@@ -48,34 +49,66 @@ const char *const perm_actions[] = {
     NULL,
 };
 
-/* Which roles hold each action: the first permission table. Admin holds
- * everything; the access-control issue refines scope and categories. */
+#define SUP ROLE_SUPERVISOR
+#define CW  ROLE_CASEWORKER
+#define MED ROLE_MEDICAL
+#define OPS ROLE_OPERATIONS
+#define TRN ROLE_TRAINER
+#define DO  ROLE_DATA_OFFICER
+#define PV  ROLE_PARTNER_VIEWER
+
+/* Which roles hold each action, and for which of them the action reaches
+ * every office (the others act only within the offices they work for).
+ * Admin holds everything everywhere and is not listed. Personal data
+ * (person, household and case files) is closed to data officers and
+ * partner viewers: they see aggregates, with small cells suppressed. */
 static const struct {
 	const char *action;
 	unsigned roles;
+	unsigned all_offices;
 } grants[] = {
-    {"person.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
-    {"person.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
-    {"household.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
-    {"household.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
-    {"case.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
-    {"case.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
-    {"case.transition", ROLE_SUPERVISOR | ROLE_CASEWORKER},
-    {"case.approve", ROLE_SUPERVISOR},
-    {"case.reassign", ROLE_SUPERVISOR},
-    {"assistance.approve", ROLE_SUPERVISOR},
-    {"health.read_clinical", ROLE_MEDICAL},
-    {"health.write", ROLE_MEDICAL},
-    {"movement.manage", ROLE_OPERATIONS},
-    {"course.manage", ROLE_TRAINER},
-    {"workshop.manage", ROLE_TRAINER},
-    {"report.aggregate", ROLE_SUPERVISOR | ROLE_DATA_OFFICER | ROLE_PARTNER_VIEWER},
-    {"export.personal", ROLE_SUPERVISOR},
-    {"office.manage", 0},
-    {"user.manage", 0},
-    {"audit.read", ROLE_SUPERVISOR},
-    {"reference.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS |
-                           ROLE_TRAINER | ROLE_DATA_OFFICER | ROLE_PARTNER_VIEWER},
+    {"person.read", SUP | CW | MED | OPS, 0},
+    {"person.write", SUP | CW, 0},
+    {"household.read", SUP | CW | MED | OPS, 0},
+    {"household.write", SUP | CW, 0},
+    {"case.read", SUP | CW | MED | OPS, 0},
+    {"case.write", SUP | CW, 0},
+    {"case.transition", SUP | CW, 0},
+    {"case.approve", SUP, 0},
+    {"case.reassign", SUP, 0},
+    /* every counter-trafficking case of the office, whoever is assigned */
+    {"counter_trafficking.read", SUP, 0},
+    {"assistance.approve", SUP, 0},
+    {"health.read_clinical", MED, 0},
+    {"health.write", MED, 0},
+    {"movement.manage", OPS, 0},
+    {"course.manage", TRN, 0},
+    {"workshop.manage", TRN, 0},
+    /* M&E and donors report on the whole country; supervisors on their
+     * offices */
+    {"report.aggregate", SUP | DO | PV, DO | PV},
+    {"export.personal", SUP, 0},
+    {"office.manage", 0, 0},
+    {"user.manage", 0, 0},
+    {"audit.read", SUP, 0},
+    {"reference.read", SUP | CW | MED | OPS | TRN | DO | PV, 0},
+};
+
+const struct perm_category perm_categories[] = {
+    {"personal", "person.read", false,
+     "names, documents, contacts and families of people: closed to aggregate-only roles"},
+    {"counter_trafficking", "counter_trafficking.read", true,
+     "counter-trafficking cases and their members' files: the assigned caseworker, the "
+     "office's supervisors and admins"},
+    {"clinical", "health.read_clinical", false,
+     "clinical detail of health assessments: the medical role; others see only fitness to "
+     "travel and its validity"},
+    {NULL, NULL, false, NULL},
+};
+
+const struct perm_program_category perm_program_categories[] = {
+    {"COUNTER_TRAFFICKING", "counter_trafficking"},
+    {NULL, NULL},
 };
 
 bool perm_known(const char *action)
@@ -86,14 +119,52 @@ bool perm_known(const char *action)
 	return false;
 }
 
+static int grant_index(const char *action)
+{
+	for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
+		if (!strcmp(grants[i].action, action))
+			return (int)i;
+	return -1;
+}
+
 bool perm_allows(unsigned roles, const char *action)
 {
 	if (!action || !perm_known(action))
 		return false;
 	if (roles & ROLE_ADMIN)
 		return true;
-	for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
-		if (!strcmp(grants[i].action, action))
-			return (grants[i].roles & roles) != 0;
-	return false;
+	int i = grant_index(action);
+	return i >= 0 && (grants[i].roles & roles) != 0;
+}
+
+bool perm_all_offices(unsigned roles, const char *action)
+{
+	if (!perm_allows(roles, action))
+		return false;
+	if (roles & ROLE_ADMIN)
+		return true;
+	int i = grant_index(action);
+	return i >= 0 && (grants[i].all_offices & grants[i].roles & roles) != 0;
+}
+
+const struct perm_category *perm_category_find(const char *name)
+{
+	for (int i = 0; name && perm_categories[i].name; i++)
+		if (!strcmp(perm_categories[i].name, name))
+			return &perm_categories[i];
+	return NULL;
+}
+
+bool perm_sees_category(unsigned roles, const char *category)
+{
+	const struct perm_category *c = perm_category_find(category);
+	return c && perm_allows(roles, c->action);
+}
+
+const char *perm_program_category(const char *program)
+{
+	for (int i = 0; program && perm_program_categories[i].program; i++)
+		if (!strcmp(perm_program_categories[i].program, program))
+			return perm_program_categories[i].category;
+	return NULL;
 }

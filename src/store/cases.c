@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/scope_sql.h"
 
 /* Text column copied into the arena (NULL stays NULL). */
 static const char *col_str(struct arena *a, struct db_stmt *st, int col)
@@ -175,10 +176,14 @@ static int load_history(struct db *db, struct arena *a, struct case_rec *c)
 	return rc < 0 ? rc : DB_OK;
 }
 
-int cases_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out)
+int cases_get(struct db *db, struct arena *a, const struct scope *scope, int64_t id,
+              struct case_rec *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.id = ?1");
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT " CASE_COLUMNS CASE_FROM
+	                   "WHERE c.id = ?1 AND " SCOPE_SQL_CASE("c", 2, 3, 4, 5, 6));
 	db_bind_int(st, 1, id);
+	scope_bind(st, 2, scope);
 	int rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? 0 : rc;
@@ -255,14 +260,15 @@ int cases_list(struct db *db, struct arena *a, const struct case_filter *f, stru
 {
 	/* One statement for every combination of filters: an absent filter is
 	 * bound as NULL (text) or 0 (ids) and its condition is then true. */
-	struct db_stmt *st = db_prepare(db, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.id > ?1 "
-	                                    "AND (?2 IS NULL OR c.program = ?2) "
-	                                    "AND (?3 IS NULL OR c.status = ?3) "
-	                                    "AND (?4 = 0 OR c.office_id = ?4) "
-	                                    "AND (?5 = 0 OR c.assigned_to = ?5) "
-	                                    "AND (?6 IS NULL OR c.opened_on >= ?6) "
-	                                    "AND (?7 IS NULL OR c.opened_on <= ?7) "
-	                                    "ORDER BY c.id LIMIT ?8");
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.id > ?1 "
+	                   "AND (?2 IS NULL OR c.program = ?2) "
+	                   "AND (?3 IS NULL OR c.status = ?3) "
+	                   "AND (?4 = 0 OR c.office_id = ?4) "
+	                   "AND (?5 = 0 OR c.assigned_to = ?5) "
+	                   "AND (?6 IS NULL OR c.opened_on >= ?6) "
+	                   "AND (?7 IS NULL OR c.opened_on <= ?7) "
+	                   "AND " SCOPE_SQL_CASE("c", 9, 10, 11, 12, 13) " ORDER BY c.id LIMIT ?8");
 	db_bind_int(st, 1, f->after_id);
 	db_bind_text(st, 2, f->program);
 	db_bind_text(st, 3, f->status);
@@ -271,6 +277,7 @@ int cases_list(struct db *db, struct arena *a, const struct case_filter *f, stru
 	db_bind_text(st, 6, f->opened_from);
 	db_bind_text(st, 7, f->opened_to);
 	db_bind_int(st, 8, f->limit);
+	scope_bind(st, 9, f->scope);
 	int cap = 0, rc;
 	*out = NULL;
 	*n = 0;
@@ -330,11 +337,14 @@ int cases_member_facts(struct db *db, struct arena *a, int64_t case_id,
 	return rc < 0 ? rc : DB_OK;
 }
 
-int cases_person_office(struct db *db, int64_t person_id, int64_t *office_id)
+int cases_person_office(struct db *db, const struct scope *scope, int64_t person_id,
+                        int64_t *office_id)
 {
 	struct db_stmt *st =
-	    db_prepare(db, "SELECT office_id FROM persons WHERE id = ?1 AND deleted_at IS NULL");
+	    db_prepare(db, "SELECT p.office_id FROM persons p WHERE p.id = ?1 AND "
+	                   "p.deleted_at IS NULL AND " SCOPE_SQL_PERSON("p", 2, 3, 4, 5, 6));
 	db_bind_int(st, 1, person_id);
+	scope_bind(st, 2, scope);
 	int rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? 0 : rc;

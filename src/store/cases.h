@@ -4,7 +4,11 @@
  * and arrays they return are allocated in the arena given. Writers return
  * DB_OK (0) or a negative DB_* error, and the ones that check a version
  * return 1 updated / 0 stale (or missing). Everything runs inside the
- * caller's transaction. */
+ * caller's transaction.
+ *
+ * Readers take the caller's scope (domain/scope.h): a case out of scope
+ * (another office; a counter-trafficking case the caller may not open) is
+ * "not found" and never listed. A NULL scope sees everything. */
 #ifndef SAFAR_STORE_CASES_H
 #define SAFAR_STORE_CASES_H
 #include <stdbool.h>
@@ -13,6 +17,7 @@
 #include "util/arena.h"
 
 struct db;
+struct scope;
 
 struct case_member {
 	int64_t person_id;
@@ -58,7 +63,8 @@ int cases_insert(struct db *db, const struct case_rec *c, const char *now, int64
 
 /* The case with members (joined to persons) and history (joined to users
  * for by_name). */
-int cases_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out);
+int cases_get(struct db *db, struct arena *a, const struct scope *scope, int64_t id,
+              struct case_rec *out);
 
 /* Loads members and history into a case read by cases_list. */
 int cases_load_related(struct db *db, struct arena *a, struct case_rec *c);
@@ -78,6 +84,7 @@ int cases_set_status(struct db *db, int64_t id, int64_t version, const char *fro
 
 /* List filters; NULL / 0 means "any". */
 struct case_filter {
+	const struct scope *scope; /* NULL: every case */
 	const char *program, *status;
 	int64_t office_id;
 	int64_t assigned_to;
@@ -110,7 +117,9 @@ int cases_member_facts(struct db *db, struct arena *a, int64_t case_id,
                        struct case_member_fact_row **members, int *n_members,
                        struct case_document_fact_row **docs, int *n_docs);
 
-/* Whether person id exists (and is not deleted): 1 and *office_id, or 0. */
-int cases_person_office(struct db *db, int64_t person_id, int64_t *office_id);
+/* Whether person id exists (and is not deleted) in scope: 1 and
+ * *office_id, or 0. */
+int cases_person_office(struct db *db, const struct scope *scope, int64_t person_id,
+                        int64_t *office_id);
 
 #endif

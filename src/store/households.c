@@ -4,6 +4,7 @@
 
 #include "store/db.h"
 #include "store/misc.h"
+#include "store/scope_sql.h"
 
 #define HOUSEHOLD_COLS                                                                             \
 	"h.id, h.ref, h.office_id, o.code, h.head_person_id, h.version, h.created_at, "            \
@@ -122,11 +123,15 @@ int households_insert(struct db *db, struct arena *a, struct household *h, const
 	return insert_members(db, h);
 }
 
-int households_get(struct db *db, struct arena *a, int64_t id, struct household *out)
+int households_get(struct db *db, struct arena *a, const struct scope *scope, int64_t id,
+                   struct household *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT " HOUSEHOLD_COLS " FROM households h "
-	                                    "JOIN offices o ON o.id = h.office_id WHERE h.id = ?1");
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT " HOUSEHOLD_COLS " FROM households h "
+	        "JOIN offices o ON o.id = h.office_id WHERE h.id = ?1 AND " SCOPE_SQL_OFFICE(
+	            "h.office_id", 2, 3));
 	db_bind_int(st, 1, id);
+	scope_bind_office(st, 2, scope);
 	int rc = db_step(st);
 	if (rc == DB_DONE)
 		return 0;
@@ -168,7 +173,7 @@ int households_update(struct db *db, const struct household *h, bool set_members
 	"(?2 = 0 OR h.office_id = ?2) "                                                            \
 	"AND (?3 = 0 OR EXISTS (SELECT 1 FROM household_members m "                                \
 	"     WHERE m.household_id = h.id AND m.person_id = ?3)) "                                 \
-	"ORDER BY h.id LIMIT ?4"
+	"AND " SCOPE_SQL_OFFICE("h.office_id", 5, 6) " ORDER BY h.id LIMIT ?4"
 
 int households_list(struct db *db, struct arena *a, const struct household_filter *f,
                     int64_t after_id, int limit, struct household **items, int *n, bool *more)
@@ -185,6 +190,7 @@ int households_list(struct db *db, struct arena *a, const struct household_filte
 	db_bind_int(st, 2, f->office_id);
 	db_bind_int(st, 3, f->person_id);
 	db_bind_int(st, 4, (int64_t)limit + 1);
+	scope_bind_office(st, 5, f->scope);
 
 	struct household *out = arena_alloc(a, (size_t)(limit + 1) * sizeof(*out));
 	int count = 0, rc;

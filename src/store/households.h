@@ -1,6 +1,8 @@
 /* Households: a head person and members, each with a relationship to the
  * head. Same conventions as store/persons.h: getters return 1 found, 0 not
- * found, a negative DB_* error otherwise; strings go into the arena. */
+ * found, a negative DB_* error otherwise; strings go into the arena.
+ * Readers take the caller's scope (domain/scope.h; households follow the
+ * office rule): out of scope is "not found"; NULL sees everything. */
 #ifndef SAFAR_STORE_HOUSEHOLDS_H
 #define SAFAR_STORE_HOUSEHOLDS_H
 #include <stdbool.h>
@@ -9,6 +11,7 @@
 #include "util/arena.h"
 
 struct db;
+struct scope;
 
 struct household_member {
 	int64_t person_id;
@@ -34,7 +37,8 @@ struct household {
  * h->version = 1 and the times. */
 __attribute__((warn_unused_result)) int
 households_insert(struct db *db, struct arena *a, struct household *h, const char *now, int64_t by);
-int households_get(struct db *db, struct arena *a, int64_t id, struct household *out);
+int households_get(struct db *db, struct arena *a, const struct scope *scope, int64_t id,
+                   struct household *out);
 /* Writes office and head, and the members when set_members, when the
  * stored version is expected_version; bumps the version. 1 updated, 0
  * stale or missing. */
@@ -44,8 +48,9 @@ __attribute__((warn_unused_result)) int households_update(struct db *db, const s
                                                           int64_t by);
 
 struct household_filter {
-	int64_t office_id; /* 0: any */
-	int64_t person_id; /* 0: any; else households with this member */
+	const struct scope *scope; /* NULL: every household */
+	int64_t office_id;         /* 0: any */
+	int64_t person_id;         /* 0: any; else households with this member */
 };
 /* Households matching f with id > after_id, by id, at most limit, with
  * members. *more is set when there are further matches. */

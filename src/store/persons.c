@@ -4,6 +4,7 @@
 
 #include "store/db.h"
 #include "store/misc.h"
+#include "store/scope_sql.h"
 
 /* The columns every person query reads, in the order read_person() takes
  * them. */
@@ -148,7 +149,8 @@ static void read_consent(struct db_stmt *st, struct arena *a, struct person_cons
 	c->created_at = col_str(st, a, 9);
 }
 
-static int load_related(struct db *db, struct arena *a, struct person *p)
+/* The consents, and the households and cases in scope. */
+static int load_related(struct db *db, struct arena *a, const struct scope *scope, struct person *p)
 {
 	int rc, cap = 0;
 	struct db_stmt *st = db_prepare(db, "SELECT " CONSENT_COLS
@@ -164,8 +166,10 @@ static int load_related(struct db *db, struct arena *a, struct person *p)
 	cap = 0;
 	st = db_prepare(db, "SELECT h.id, h.ref, m.relationship FROM household_members m "
 	                    "JOIN households h ON h.id = m.household_id "
-	                    "WHERE m.person_id = ?1 ORDER BY h.id");
+	                    "WHERE m.person_id = ?1 AND " SCOPE_SQL_OFFICE("h.office_id", 2,
+	                                                                   3) " ORDER BY h.id");
 	db_bind_int(st, 1, p->id);
+	scope_bind_office(st, 2, scope);
 	while ((rc = db_step(st)) == DB_ROW) {
 		p->households =
 		    grow(a, p->households, p->n_households, &cap, sizeof(*p->households));
@@ -178,10 +182,12 @@ static int load_related(struct db *db, struct arena *a, struct person *p)
 		return rc;
 
 	cap = 0;
-	st = db_prepare(db, "SELECT c.id, c.ref, c.program, c.status, m.relationship "
-	                    "FROM case_members m JOIN cases c ON c.id = m.case_id "
-	                    "WHERE m.person_id = ?1 ORDER BY c.id");
+	st = db_prepare(
+	    db, "SELECT c.id, c.ref, c.program, c.status, m.relationship "
+	        "FROM case_members m JOIN cases c ON c.id = m.case_id "
+	        "WHERE m.person_id = ?1 AND " SCOPE_SQL_CASE("c", 2, 3, 4, 5, 6) " ORDER BY c.id");
 	db_bind_int(st, 1, p->id);
+	scope_bind(st, 2, scope);
 	while ((rc = db_step(st)) == DB_ROW) {
 		p->cases = grow(a, p->cases, p->n_cases, &cap, sizeof(*p->cases));
 		struct person_case *c = &p->cases[p->n_cases++];
@@ -194,12 +200,15 @@ static int load_related(struct db *db, struct arena *a, struct person *p)
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
-int persons_get(struct db *db, struct arena *a, int64_t id, unsigned what, struct person *out)
+int persons_get(struct db *db, struct arena *a, const struct scope *scope, int64_t id,
+                unsigned what, struct person *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT " PERSON_COLS " FROM persons p "
-	                                    "JOIN offices o ON o.id = p.office_id "
-	                                    "WHERE p.id = ?1 AND p.deleted_at IS NULL");
+	struct db_stmt *st = db_prepare(
+	    db,
+	    "SELECT " PERSON_COLS " FROM persons p JOIN offices o ON o.id = p.office_id "
+	    "WHERE p.id = ?1 AND p.deleted_at IS NULL AND " SCOPE_SQL_PERSON("p", 2, 3, 4, 5, 6));
 	db_bind_int(st, 1, id);
+	scope_bind(st, 2, scope);
 	int rc = db_step(st);
 	if (rc == DB_DONE)
 		return 0;
@@ -210,16 +219,18 @@ int persons_get(struct db *db, struct arena *a, int64_t id, unsigned what, struc
 		return rc;
 	if ((rc = load_lists(db, a, out)))
 		return rc;
-	if ((what & PERSON_GET_RELATED) && (rc = load_related(db, a, out)))
+	if ((what & PERSON_GET_RELATED) && (rc = load_related(db, a, scope, out)))
 		return rc;
 	return 1;
 }
 
-int persons_exists(struct db *db, int64_t id, int64_t *office_id)
+int persons_exists(struct db *db, const struct scope *scope, int64_t id, int64_t *office_id)
 {
 	struct db_stmt *st =
-	    db_prepare(db, "SELECT office_id FROM persons WHERE id = ?1 AND deleted_at IS NULL");
+	    db_prepare(db, "SELECT p.office_id FROM persons p WHERE p.id = ?1 AND "
+	                   "p.deleted_at IS NULL AND " SCOPE_SQL_PERSON("p", 2, 3, 4, 5, 6));
 	db_bind_int(st, 1, id);
+	scope_bind(st, 2, scope);
 	int rc = db_step(st);
 	if (rc == DB_DONE)
 		return 0;
@@ -379,7 +390,8 @@ int persons_update(struct db *db, const struct person *p, unsigned set, int64_t 
 }
 
 /* The list query: a driving condition that can use an index, then every
- * filter (a NULL parameter filters nothing). All variants bind ?1..?12. */
+ * filter (a NULL parameter filters nothing) and the scope. All variants
+ * bind ?1..?17. */
 #define LIST_HEAD                                                                                  \
 	"SELECT " PERSON_COLS " FROM persons p JOIN offices o ON o.id = p.office_id "              \
 	"WHERE p.deleted_at IS NULL AND p.id > ?1 AND "
@@ -397,7 +409,7 @@ int persons_update(struct db *db, const struct person *p, unsigned set, int64_t 
 	"AND (CAST(?10 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM person_documents d "              \
 	"     WHERE d.person_id = p.id AND d.number = ?10)) "                                      \
 	"AND (CAST(?11 AS TEXT) IS NULL OR p.phone = ?11) "                                        \
-	"ORDER BY p.id LIMIT ?12"
+	"AND " SCOPE_SQL_PERSON("p", 13, 14, 15, 16, 17) " ORDER BY p.id LIMIT ?12"
 
 static struct db_stmt *list_statement(struct db *db, const struct person_filter *f)
 {
@@ -429,6 +441,7 @@ int persons_list(struct db *db, struct arena *a, const struct person_filter *f, 
 	db_bind_text(st, 10, f->document);
 	db_bind_text(st, 11, f->phone);
 	db_bind_int(st, 12, (int64_t)limit + 1);
+	scope_bind(st, 13, f->scope);
 
 	struct person *out = arena_alloc(a, (size_t)(limit + 1) * sizeof(*out));
 	int count = 0, rc;

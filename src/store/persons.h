@@ -3,7 +3,12 @@
  * Getters return 1 found, 0 not found, a negative DB_* error otherwise;
  * strings are copied into the arena given. Writers run inside the caller's
  * write transaction. Soft-deleted persons (deleted_at set) are invisible
- * here. Dates are "YYYY-MM-DD" text, times RFC 3339 UTC text. */
+ * here. Dates are "YYYY-MM-DD" text, times RFC 3339 UTC text.
+ *
+ * Readers take the caller's scope (domain/scope.h): a person out of scope
+ * is "not found" and never listed; the households and cases a person file
+ * names are the ones in scope. A NULL scope sees everything (reading back
+ * what the caller has just written, the CLI). */
 #ifndef SAFAR_STORE_PERSONS_H
 #define SAFAR_STORE_PERSONS_H
 #include <stdbool.h>
@@ -12,6 +17,7 @@
 #include "util/arena.h"
 
 struct db;
+struct scope;
 
 struct person_document {
 	int64_t id;
@@ -88,10 +94,11 @@ enum {
  * ids are set too. */
 __attribute__((warn_unused_result)) int
 persons_insert(struct db *db, struct arena *a, struct person *p, const char *now, int64_t by);
-int persons_get(struct db *db, struct arena *a, int64_t id, unsigned what, struct person *out);
-/* 1 when a (not deleted) person with this id exists; *office_id (may be
- * NULL) gets its office. */
-int persons_exists(struct db *db, int64_t id, int64_t *office_id);
+int persons_get(struct db *db, struct arena *a, const struct scope *scope, int64_t id,
+                unsigned what, struct person *out);
+/* 1 when a (not deleted) person with this id exists in scope; *office_id
+ * (may be NULL) gets its office. */
+int persons_exists(struct db *db, const struct scope *scope, int64_t id, int64_t *office_id);
 /* Writes every scalar field of p and the lists named in set, when the
  * stored version is expected_version: bumps the version. 1 updated, 0
  * stale or missing (re-read to tell which). */
@@ -101,6 +108,7 @@ __attribute__((warn_unused_result)) int persons_update(struct db *db, const stru
 
 /* List filters; a NULL / 0 member does not filter. */
 struct person_filter {
+	const struct scope *scope; /* NULL: every person */
 	int64_t office_id;
 	const char *sex, *nationality;
 	const char *province; /* of residence or of origin */

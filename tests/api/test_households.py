@@ -68,7 +68,12 @@ class HouseholdsTest(ApiTestCase):
 
     def test_explicit_office(self):
         father, _, _, _ = self.family("Moved")
-        h = self.create(father, [], office="MHD").json
+        # a THR caseworker may not create a household in MHD; an admin may
+        before = self.server.snapshot()
+        r = self.cw.post("/households", {"head_person_id": father["id"], "office": "MHD"})
+        self.assertProblem(r, 403, field="office", message="MHD")
+        self.assertUnchanged(before)
+        h = self.create(father, [], client=self.admin, office="MHD").json
         self.assertEqual(h["office"], "MHD")
         self.assertEqual(len(h["members"]), 1)
 

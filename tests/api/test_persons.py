@@ -268,14 +268,18 @@ class PersonsTest(ApiTestCase):
         ]
         ids = {p["id"] for p in made}
 
-        def found(query):
-            r = self.cw.get("/persons?" + query + "&limit=200")
+        def found(query, client=self.admin):
+            r = client.get("/persons?" + query + "&limit=200")
             self.assertStatus(r, 200, query)
             body = r.json
             self.assertIn("next_cursor", body)
             return {p["id"] for p in body["items"]} & ids
 
         self.assertEqual(found("sex=F"), {made[0]["id"], made[2]["id"]})
+        # office scope: each caseworker sees only the persons of their office
+        self.assertEqual(found("sex=F", self.cw), {made[0]["id"]})
+        self.assertEqual(found("sex=F", self.cw_mhd), {made[2]["id"]})
+        self.assertEqual(found("office=MHD", self.cw), set())
         self.assertEqual(found("sex=M"), {made[1]["id"]})
         self.assertEqual(found("office=MHD"), {made[2]["id"]})
         self.assertEqual(found("office=THR"), {made[0]["id"], made[1]["id"]})
@@ -325,7 +329,9 @@ class PersonsTest(ApiTestCase):
                 break
             self.assertIsInstance(cursor, str)
             self.assertLess(pages, 100)
-        total = self.server.query("SELECT count(*) FROM persons")[0][0]
+        # the THR caseworker pages through the persons of THR
+        total = self.server.query("SELECT count(*) FROM persons p JOIN offices o "
+                                  "ON o.id = p.office_id WHERE o.code = 'THR'")[0][0]
         self.assertEqual(len(seen), total)
         self.assertEqual(seen, sorted(seen))
         self.assertEqual(len(set(seen)), len(seen))

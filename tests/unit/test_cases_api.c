@@ -119,14 +119,16 @@ static int64_t count_rows(const char *sql, int64_t id)
 	return n;
 }
 
-static int64_t add_user(const char *name, unsigned roles, int64_t office)
+/* A user of office, and of office2 too when it is not 0. */
+static int64_t add_user(const char *name, unsigned roles, int64_t office, int64_t office2)
 {
+	int64_t offices[2] = {office, office2};
 	struct user u = {.username = name,
 	                 .display_name = name,
 	                 .password_hash = "not-a-hash",
 	                 .roles = roles,
-	                 .office_ids = &office,
-	                 .n_offices = 1};
+	                 .office_ids = offices,
+	                 .n_offices = office2 ? 2 : 1};
 	int64_t id;
 	assert_int_equal(users_add(db, &u, "2026-01-01T00:00:00Z", 0, &id), 0);
 	return id;
@@ -183,6 +185,14 @@ static void document(int64_t pid, const char *type, const char *expires_on)
 	json_object_put(r.json);
 }
 
+static struct reply open_case_as(const struct principal *who, const char *program,
+                                 int64_t principal, const char *more)
+{
+	return callf(who, "POST", "/api/v1/cases",
+	             "{\"program\": \"%s\", \"principal_person_id\": %" PRId64 "%s}", program,
+	             principal, more ? more : "");
+}
+
 static struct reply open_case(const char *program, int64_t principal, const char *more)
 {
 	return callf(&cw, "POST", "/api/v1/cases",
@@ -228,20 +238,22 @@ static int setup(void **state)
 	assert_int_equal(db_begin(db, true), 0);
 	thr_id = add_office("THR", "Tehran", "IR-23");
 	mhd_id = add_office("MHD", "Mashhad", "IR-09");
-	cw_id = add_user("caseworker", ROLE_CASEWORKER, thr_id);
-	sup_id = add_user("supervisor", ROLE_SUPERVISOR, thr_id);
-	off_id = add_user("gone", ROLE_CASEWORKER, thr_id);
+	/* the caseworker and the supervisor work for both offices */
+	cw_id = add_user("caseworker", ROLE_CASEWORKER, thr_id, mhd_id);
+	sup_id = add_user("supervisor", ROLE_SUPERVISOR, thr_id, mhd_id);
+	off_id = add_user("gone", ROLE_CASEWORKER, thr_id, 0);
 	assert_int_equal(users_set_disabled(db, off_id, true, "2026-01-01T00:00:00Z", 0), 0);
 	assert_int_equal(db_commit(db), 0);
 
-	static int64_t offices[1];
+	static int64_t offices[2];
 	offices[0] = thr_id;
+	offices[1] = mhd_id;
 	cw = (struct principal){.user_id = cw_id,
 	                        .username = "caseworker",
 	                        .display_name = "caseworker",
 	                        .roles = ROLE_CASEWORKER,
 	                        .office_ids = offices,
-	                        .n_offices = 1};
+	                        .n_offices = 2};
 	sup = cw;
 	sup.user_id = sup_id;
 	sup.username = sup.display_name = "supervisor";
@@ -735,12 +747,18 @@ static void test_list(void **state)
 	expect(r, 201);
 	int64_t ct = num(r.json, "id");
 	json_object_put(r.json);
-	r = open_case("COUNTER_TRAFFICKING", p, NULL);
+	/* opened by the supervisor for nobody: the caseworker does not see it */
+	r = open_case_as(&sup, "COUNTER_TRAFFICKING", p, NULL);
 	expect(r, 201);
 	int64_t ct2 = num(r.json, "id");
+	assert_true(json_object_is_type(get(r.json, "assigned_to"), json_type_null));
+	json_object_put(r.json);
+	r = call(&cw, "GET", "/api/v1/cases?program=COUNTER_TRAFFICKING", NULL);
+	expect(r, 200);
+	assert_int_equal(json_object_array_length(get(r.json, "items")), 1);
 	json_object_put(r.json);
 
-	r = call(&cw, "GET", "/api/v1/cases?program=COUNTER_TRAFFICKING", NULL);
+	r = call(&sup, "GET", "/api/v1/cases?program=COUNTER_TRAFFICKING", NULL);
 	expect(r, 200);
 	struct json_object *items = get(r.json, "items");
 	assert_int_equal(json_object_array_length(items), 2);
@@ -757,6 +775,7 @@ static void test_list(void **state)
 	r = call(&cw, "GET", "/api/v1/cases?program=COUNTER_TRAFFICKING&assigned_to=me", NULL);
 	expect(r, 200);
 	assert_int_equal(json_object_array_length(get(r.json, "items")), 1);
+	assert_int_equal(num(json_object_array_get_idx(get(r.json, "items"), 0), "id"), ct);
 	json_object_put(r.json);
 	r = call(&sup, "GET", "/api/v1/cases?program=COUNTER_TRAFFICKING&assigned_to=me", NULL);
 	expect(r, 200);
@@ -764,14 +783,14 @@ static void test_list(void **state)
 	json_object_put(r.json);
 
 	/* paging */
-	r = call(&cw, "GET", "/api/v1/cases?program=COUNTER_TRAFFICKING&limit=1", NULL);
+	r = call(&sup, "GET", "/api/v1/cases?program=COUNTER_TRAFFICKING&limit=1", NULL);
 	expect(r, 200);
 	assert_int_equal(json_object_array_length(get(r.json, "items")), 1);
 	char path[128];
 	snprintf(path, sizeof(path), "/api/v1/cases?program=COUNTER_TRAFFICKING&limit=1&cursor=%s",
 	         str(r.json, "next_cursor"));
 	json_object_put(r.json);
-	r = call(&cw, "GET", path, NULL);
+	r = call(&sup, "GET", path, NULL);
 	expect(r, 200);
 	assert_int_equal(num(json_object_array_get_idx(get(r.json, "items"), 0), "id"), ct2);
 	assert_true(json_object_is_type(get(r.json, "next_cursor"), json_type_null));
@@ -783,7 +802,7 @@ static void test_list(void **state)
 	snprintf(path, sizeof(path),
 	         "/api/v1/cases?office=MHD&status=identified&opened_from=%s&opened_to=%s", today,
 	         today);
-	r = call(&cw, "GET", path, NULL);
+	r = call(&sup, "GET", path, NULL);
 	expect(r, 200);
 	assert_int_equal(json_object_array_length(get(r.json, "items")), 2);
 	json_object_put(r.json);
