@@ -100,6 +100,10 @@ enum route_flags {
 	ROUTE_SLOW = 1u << 1,    /* runs off the request threads (password hashing) */
 	ROUTE_OWN_TX = 1u << 2,  /* handler manages its own transactions */
 	ROUTE_NO_CSRF = 1u << 3, /* state-changing but exempt from the CSRF check */
+	/* A GET that appends an audit row (the read of a person's, household's
+	 * or case's file): it runs in a write transaction (BEGIN IMMEDIATE), so
+	 * the audit write never fails half-way on a read snapshot. */
+	ROUTE_AUDITED_READ = 1u << 4,
 };
 
 struct route {
@@ -123,6 +127,7 @@ extern const struct route household_routes[];
 extern const struct route case_routes[];
 extern const struct route workflow_routes[];
 extern const struct route meta_routes[];
+extern const struct route stats_routes[];
 
 /* Runs one request in-process, exactly as the server would after sign-in:
  * routing (404/405), permission check for who, the transaction, the

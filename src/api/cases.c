@@ -841,7 +841,7 @@ store_error:
 const struct route case_routes[] = {
     {"POST", "/api/v1/cases", case_create, "case.write", 0, "Open a programme case"},
     {"GET", "/api/v1/cases", case_list, "case.read", 0, "List cases"},
-    {"GET", "/api/v1/cases/{id}", case_get, "case.read", 0,
+    {"GET", "/api/v1/cases/{id}", case_get, "case.read", ROUTE_AUDITED_READ,
      "A case with members, history and allowed transitions"},
     {"PATCH", "/api/v1/cases/{id}", case_update, "case.write", 0, "Change a case"},
     {"POST", "/api/v1/cases/{id}/transitions", case_transition, "case.transition", 0,

@@ -429,7 +429,7 @@ const struct route household_routes[] = {
     {"GET", "/api/v1/households", list_households, "household.read", 0,
      "List households (filters: office, person_id)"},
     {"POST", "/api/v1/households", create_household, "household.write", 0, "Create a household"},
-    {"GET", "/api/v1/households/{id}", get_household, "household.read", 0,
+    {"GET", "/api/v1/households/{id}", get_household, "household.read", ROUTE_AUDITED_READ,
      "One household with its members"},
     {"PATCH", "/api/v1/households/{id}", update_household, "household.write", 0,
      "Change a household's head or members"},

@@ -870,7 +870,7 @@ const struct route person_routes[] = {
      "List persons (filters: office, sex, nationality, province, vulnerability, "
      "registered_from, registered_to, ref, document, phone)"},
     {"POST", "/api/v1/persons", create_person, "person.write", 0, "Register a person"},
-    {"GET", "/api/v1/persons/{id}", get_person, "person.read", 0,
+    {"GET", "/api/v1/persons/{id}", get_person, "person.read", ROUTE_AUDITED_READ,
      "One person with consents, households and cases"},
     {"PATCH", "/api/v1/persons/{id}", update_person, "person.write", 0, "Change a person's fields"},
     {"POST", "/api/v1/persons/{id}/consents", add_consent, "person.write", 0, "Record a consent"},
