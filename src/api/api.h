@@ -128,6 +128,8 @@ extern const struct route case_routes[];
 extern const struct route workflow_routes[];
 extern const struct route meta_routes[];
 extern const struct route stats_routes[];
+extern const struct route user_routes[];
+extern const struct route audit_routes[];
 
 /* Runs one request in-process, exactly as the server would after sign-in:
  * routing (404/405), permission check for who, the transaction, the

@@ -1,9 +1,14 @@
 /* Signing in: sessions (cookie + CSRF token) for browsers, bearer tokens for
- * scripts, and who the caller is on every request.
+ * scripts, and who the caller is on every request; the caller's own
+ * settings and password (/me).
  *
  * The cookie carries a random secret; the database keeps only its SHA-256,
  * so a copy of the database signs nobody in. Sessions end after 30 minutes
- * without use or 12 hours after sign-in, whichever comes first. */
+ * without use or 12 hours after sign-in, whichever comes first.
+ *
+ * Failed sign-ins are counted per user name and per client address in the
+ * database (domain/throttle.h for the rules): past the limit the answer is
+ * 429 with Retry-After, without looking at the password. */
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -11,11 +16,15 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "api/dispatch.h"
 #include "api/input.h"
+#include "domain/password.h"
 #include "domain/perm.h"
+#include "domain/throttle.h"
 #include "store/db.h"
 #include "store/misc.h"
+#include "store/throttle.h"
 #include "store/users.h"
 #include "util/date.h"
 #include "util/log.h"
@@ -24,7 +33,6 @@
 #define SESSION_ABSOLUTE_SECONDS (12 * 3600)
 #define SECRET_BYTES             32
 #define SECRET_CHARS_MAX         128
-#define PASSWORD_MAX_BYTES       1024
 
 /* ---- who is calling ---- */
 
@@ -170,6 +178,42 @@ int auth__resolve(struct db *db, struct arena *a, const struct api_request *in,
 
 /* ---- the me object ---- */
 
+struct code_list {
+	struct arena *a;
+	const char **codes;
+	int n, cap;
+};
+
+static void collect_code(const struct office *o, void *ctx)
+{
+	struct code_list *l = ctx;
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 16;
+		const char **more = arena_alloc(l->a, sizeof(*more) * (size_t)cap);
+		if (l->n)
+			memcpy(more, l->codes, sizeof(*more) * (size_t)l->n);
+		l->codes = more;
+		l->cap = cap;
+	}
+	l->codes[l->n++] = o->code;
+}
+
+/* The offices whose data u works with: every office for an admin, else the
+ * user's own. Replaces u's office codes; 0 or a DB_* error. */
+static int effective_offices(struct db *db, struct arena *a, struct user *u)
+{
+	if (!(u->roles & ROLE_ADMIN))
+		return 0;
+	struct code_list l = {.a = a};
+	int rc = offices_list(db, a, collect_code, &l);
+	if (rc)
+		return rc;
+	u->office_codes = l.codes;
+	u->office_ids = NULL;
+	u->n_offices = l.n;
+	return 0;
+}
+
 static void write_me(struct jsonw *w, const struct user *u)
 {
 	jsonw_obj(w);
@@ -191,23 +235,34 @@ static void write_me(struct jsonw *w, const struct user *u)
 		jsonw_str(w, u->office_codes ? u->office_codes[i] : NULL);
 	jsonw_end(w);
 	jsonw_kstr(w, "locale", u->locale ? u->locale : "en");
+	jsonw_kstr(w, "calendar", u->calendar ? u->calendar : "gregorian");
 	jsonw_end(w);
+}
+
+/* Reads the caller's user row with its effective offices: 1, or 0 after
+ * writing the error response. */
+static int read_me(struct req *req, struct resp *resp, struct user *u)
+{
+	int rc = users_get(req->db, req->arena, req->who->user_id, u);
+	if (rc == 1)
+		rc = effective_offices(req->db, req->arena, u) ? -1 : 1;
+	if (rc < 0) {
+		resp_store_error(resp, req->db);
+		return 0;
+	}
+	if (rc == 0) {
+		resp_not_found(resp, "user",
+		               arena_printf(req->arena, "%lld", (long long)req->who->user_id));
+		return 0;
+	}
+	return 1;
 }
 
 static void me(struct req *req, struct resp *resp)
 {
 	struct user u;
-	int rc = users_get(req->db, req->arena, req->who->user_id, &u);
-	if (rc < 0) {
-		resp_store_error(resp, req->db);
-		return;
-	}
-	if (rc == 0) {
-		resp_not_found(resp, "user",
-		               arena_printf(req->arena, "%lld", (long long)req->who->user_id));
-		return;
-	}
-	write_me(resp_json(resp, 200), &u);
+	if (read_me(req, resp, &u))
+		write_me(resp_json(resp, 200), &u);
 }
 
 /* ---- login ---- */
@@ -265,8 +320,77 @@ static void refuse_busy(struct resp *resp, int rc, struct db *db)
 	}
 }
 
-/* Runs on the slow pool (argon2id) and owns its transaction, so that a
- * failed attempt is recorded although the answer is 401. */
+/* ---- throttling failed sign-ins ---- */
+
+/* One sign-in attempt under way: the rows that count it as a failure until
+ * it turns out to be right. */
+struct attempt {
+	const char *username;
+	int64_t user_row, addr_row;
+};
+
+/* Whether the caller may try a password for username now: when the user
+ * name or the client address is past its limit, writes 429 with
+ * Retry-After and returns false (the password is not looked at). Else it
+ * records the attempt as a failure under both, committed at once so that
+ * parallel attempts on other servers count it, and returns true. Runs
+ * outside any transaction (ROUTE_OWN_TX). */
+static bool attempt_begin(struct req *req, struct resp *resp, const char *username,
+                          struct attempt *at)
+{
+	const char *addr = req->client_addr ? req->client_addr : "-";
+	int64_t now = (int64_t)req->now, since = now - THROTTLE_WINDOW_SECONDS;
+	int64_t users = 0, user_last = 0, addrs = 0, addr_last = 0;
+	memset(at, 0, sizeof(*at));
+	at->username = username;
+	int rc = db_begin(req->db, true);
+	if (rc < 0)
+		goto fail;
+	if ((rc = login_failures_prune(req->db, since)) ||
+	    (rc = login_failures_count(req->db, LOGIN_BY_USER, username, since, &users,
+	                               &user_last)) ||
+	    (rc = login_failures_count(req->db, LOGIN_BY_ADDR, addr, since, &addrs, &addr_last)))
+		goto fail;
+	int64_t wait = throttle_wait(users, user_last, now, THROTTLE_USER_FAILURES);
+	int64_t wait_addr = throttle_wait(addrs, addr_last, now, THROTTLE_ADDR_FAILURES);
+	if (wait_addr > wait)
+		wait = wait_addr;
+	if (wait == 0 &&
+	    ((rc = login_failures_add(req->db, LOGIN_BY_USER, username, now, &at->user_row)) ||
+	     (rc = login_failures_add(req->db, LOGIN_BY_ADDR, addr, now, &at->addr_row))))
+		goto fail;
+	if ((rc = db_commit(req->db)) < 0)
+		goto fail;
+	if (wait == 0)
+		return true;
+	resp_problem(resp, 429, NULL,
+	             arena_printf(req->arena,
+	                          "too many failed sign-ins for this user name or from this "
+	                          "address; try again in %lld seconds",
+	                          (long long)wait));
+	resp_header(resp, "Retry-After", arena_printf(req->arena, "%lld", (long long)wait));
+	return false;
+fail:
+	if (db_in_transaction(req->db))
+		db_rollback(req->db);
+	refuse_busy(resp, rc, req->db);
+	return false;
+}
+
+/* The password was right: the user name's failures are forgotten and this
+ * attempt no longer counts against the address. In the caller's
+ * transaction. */
+static int attempt_succeeded(struct req *req, const struct attempt *at)
+{
+	int rc = login_failures_clear(req->db, LOGIN_BY_USER, at->username);
+	return rc ? rc : login_failures_remove(req->db, at->addr_row);
+}
+
+/* ---- login ---- */
+
+/* Runs on the slow pool (argon2id) and owns its transactions, so that a
+ * failed attempt is recorded although the answer is 401, and no write lock
+ * is held while the password is hashed. */
 static void login(struct req *req, struct resp *resp)
 {
 	static const char *const fields[] = {"username", "password", NULL};
@@ -299,6 +423,9 @@ static void login(struct req *req, struct resp *resp)
 	}
 	req->log_user = username;
 
+	struct attempt at;
+	if (!attempt_begin(req, resp, username, &at))
+		return;
 	struct user u;
 	int found = users_get_by_name(req->db, req->arena, username, &u);
 	if (found < 0) {
@@ -315,6 +442,7 @@ static void login(struct req *req, struct resp *resp)
 		return;
 	}
 	if (!ok) {
+		/* the attempt's rows stay: they are the failure */
 		rc = audit_login(req, "auth.login_failed", found == 1 ? u.id : 0, username);
 		if (rc < 0 || (rc = db_commit(req->db)) < 0)
 			goto fail;
@@ -327,12 +455,15 @@ static void login(struct req *req, struct resp *resp)
 	secret_random_token(csrf, sizeof(csrf), SECRET_BYTES);
 	secret_sha256_hex(secret, secret_hash);
 	int64_t session_id = 0;
+	if ((rc = attempt_succeeded(req, &at)) < 0)
+		goto fail;
 	rc = sessions_create(req->db, u.id, secret_hash, csrf, req->client_addr, req->now,
 	                     req->now + SESSION_ABSOLUTE_SECONDS, &session_id);
 	if (rc < 0)
 		goto fail;
 	rc = audit_login(req, "auth.login", u.id, u.username);
-	if (rc < 0 || (rc = db_commit(req->db)) < 0)
+	if (rc < 0 || (rc = effective_offices(req->db, req->arena, &u)) < 0 ||
+	    (rc = db_commit(req->db)) < 0)
 		goto fail;
 
 	struct jsonw *w = resp_json(resp, 200);
@@ -344,6 +475,159 @@ static void login(struct req *req, struct resp *resp)
 	resp_header(
 	    resp, "Set-Cookie",
 	    arena_printf(req->arena, API_SESSION_COOKIE "=%s%s", secret, cookie_flags(req)));
+	return;
+fail:
+	if (db_in_transaction(req->db))
+		db_rollback(req->db);
+	refuse_busy(resp, rc, req->db);
+}
+
+/* ---- the caller's own settings and password ---- */
+
+static const char *const locales[] = {"en", "fa", NULL};
+static const char *const calendars[] = {"gregorian", "solar_hijri", NULL};
+
+/* A password member of the body: a string of 1..PASSWORD_MAX_BYTES bytes
+ * (not trimmed: spaces are part of a password). 1 present, 0 absent, -1
+ * invalid (error added). */
+static int body_password(struct in_ctx *c, const char *key, const char **out)
+{
+	struct json_object *v = NULL;
+	if (!json_object_object_get_ex(c->obj, key, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_string)) {
+		verr_add(c->errs, key, "must be a string");
+		return -1;
+	}
+	if (json_object_get_string_len(v) == 0 ||
+	    json_object_get_string_len(v) > PASSWORD_MAX_BYTES) {
+		verr_add(c->errs, key, "must be 1 to %d bytes", PASSWORD_MAX_BYTES);
+		return -1;
+	}
+	*out = json_object_get_string(v);
+	return 1;
+}
+
+/* The password policy (domain/password.h) with its error on field. */
+static void check_new_password(struct verr *e, const char *field, const char *password,
+                               const char *username)
+{
+	struct verr pe = VERR_INIT;
+	if (password_check(password, username, &pe))
+		verr_add(e, field, "%s", pe.items[0].message);
+}
+
+/* Audit detail of a password change made by the user: never the password. */
+static const char *password_detail(struct req *req, const struct user *u)
+{
+	struct buf b = BUF_INIT;
+	struct jsonw w;
+	jsonw_init(&w, &b);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "username", u->username);
+	jsonw_kstr(&w, "by", "self");
+	jsonw_kbool(&w, "sessions_ended", true);
+	jsonw_kbool(&w, "tokens_revoked", true);
+	jsonw_end(&w);
+	const char *s = arena_strdup(req->arena, buf_str(&b));
+	buf_release(&b);
+	return s;
+}
+
+/* PATCH /me: locale, calendar, and the password (with the current one).
+ * Slow pool and own transactions: argon2id runs without the write lock. A
+ * new password ends every other session of the user and all its API
+ * tokens; the session that changed it stays signed in. */
+static void update_me(struct req *req, struct resp *resp)
+{
+	static const char *const fields[] = {"locale", "calendar", "current_password",
+	                                     "new_password", NULL};
+	struct verr e = VERR_INIT;
+	struct user_change ch = {0};
+	const char *current = NULL, *fresh = NULL;
+	struct user u;
+	char hash[SECRET_HASH_MAX], now[32];
+	if (!api_need_body(req, resp))
+		return;
+	struct in_ctx c = {.obj = req->body, .prefix = "", .errs = &e, .arena = req->arena};
+	in_known_fields(&c, fields);
+	in_enum(&c, "locale", locales, 0, &ch.locale);
+	in_enum(&c, "calendar", calendars, 0, &ch.calendar);
+	int has_current = body_password(&c, "current_password", &current);
+	int has_new = body_password(&c, "new_password", &fresh);
+	if (has_new == 1 && has_current == 0)
+		verr_add(&e, "current_password", "is required to set a new password");
+	if (has_current == 1 && has_new == 0)
+		verr_add(&e, "new_password", "is required with current_password");
+	if (has_new == 1)
+		check_new_password(&e, "new_password", fresh, req->who->username);
+	if (verr_any(&e)) {
+		resp_invalid(resp, &e);
+		return;
+	}
+	int rc = users_get(req->db, req->arena, req->who->user_id, &u);
+	if (rc <= 0) {
+		refuse_busy(resp, rc ? rc : DB_ERROR, req->db);
+		return;
+	}
+
+	struct attempt at = {0};
+	if (fresh) {
+		/* The current password is guessed like a sign-in: same limits. */
+		if (!attempt_begin(req, resp, u.username, &at))
+			return;
+		if (!secret_verify_password(u.password_hash, current)) {
+			verr_add(&e, "current_password", "is not your current password");
+			resp_invalid(resp, &e);
+			return;
+		}
+		if (secret_hash_password(fresh, hash)) {
+			resp_problem(resp, 500, NULL, "the password could not be hashed");
+			return;
+		}
+		ch.password_hash = hash;
+	}
+
+	time_rfc3339(req->now, now);
+	struct buf b = BUF_INIT;
+	struct jsonw dw;
+	jsonw_init(&dw, &b);
+	jsonw_obj(&dw);
+	jsonw_kstr(&dw, "username", u.username);
+	jsonw_kobj(&dw, "changed");
+	if (ch.locale && strcmp(ch.locale, u.locale)) {
+		jsonw_kobj(&dw, "locale");
+		jsonw_kstr(&dw, "before", u.locale);
+		jsonw_kstr(&dw, "after", ch.locale);
+		jsonw_end(&dw);
+	}
+	if (ch.calendar && strcmp(ch.calendar, u.calendar)) {
+		jsonw_kobj(&dw, "calendar");
+		jsonw_kstr(&dw, "before", u.calendar);
+		jsonw_kstr(&dw, "after", ch.calendar);
+		jsonw_end(&dw);
+	}
+	jsonw_end(&dw);
+	jsonw_end(&dw);
+	const char *detail = arena_strdup(req->arena, buf_str(&b));
+	buf_release(&b);
+
+	if ((rc = db_begin(req->db, true)) < 0)
+		goto fail;
+	if ((rc = users_update(req->db, u.id, 0, &ch, now, u.id)) < 0)
+		goto fail;
+	if ((ch.locale || ch.calendar) &&
+	    (rc = api_audit(req, "user.update", "user", u.id, detail)) < 0)
+		goto fail;
+	if (fresh &&
+	    ((rc = attempt_succeeded(req, &at)) < 0 ||
+	     (rc = users_end_access(req->db, u.id, req->who->session_id, req->now)) < 0 ||
+	     (rc = api_audit(req, "user.password", "user", u.id, password_detail(req, &u))) < 0))
+		goto fail;
+	if ((rc = db_commit(req->db)) < 0)
+		goto fail;
+	if (read_me(req, resp, &u))
+		write_me(resp_json(resp, 200), &u);
 	return;
 fail:
 	if (db_in_transaction(req->db))
@@ -387,5 +671,7 @@ const struct route auth_routes[] = {
      "Sign in with user name and password; sets the session cookie"},
     {"POST", "/api/v1/auth/logout", logout, NULL, 0, "End the session"},
     {"GET", "/api/v1/me", me, NULL, 0, "The signed-in user, roles and permissions"},
+    {"PATCH", "/api/v1/me", update_me, NULL, ROUTE_SLOW | ROUTE_OWN_TX,
+     "Change one's own locale, calendar or password"},
     {0},
 };

@@ -11,6 +11,8 @@
 #include "domain/perm.h"
 #include "http/router.h"
 #include "store/db.h"
+#include "store/misc.h"
+#include "util/date.h"
 #include "util/log.h"
 #include "util/secret.h"
 
@@ -304,9 +306,57 @@ static void problem_db(struct resp *out, struct db *db, int rc, const char *what
 	             "administrator to look at the server log");
 }
 
+/* A refused request, for the audit log: "auth.forbidden" (403: signed in
+ * but not allowed, or a missing CSRF token) or "auth.unauthorized" (401
+ * with a token or cookie that is no good). Plain "not signed in" is not
+ * recorded: every browser asks once before signing in. */
+struct refusal {
+	const char *action;
+	int64_t user_id;
+	const char *reason;
+};
+
+/* The refusal's audit row, in a transaction of its own: the request's own
+ * transaction was rolled back with everything else it did. Best effort: a
+ * failure is logged and the response stays as it is. */
+static void audit_refusal(struct db *db, struct arena *a, const struct api_request *in,
+                          const struct refusal *r, int status)
+{
+	char at[32];
+	struct buf detail = BUF_INIT;
+	struct jsonw w;
+	time_rfc3339(in->now ? in->now : time(NULL), at);
+	jsonw_init(&w, &detail);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "method", in->method);
+	jsonw_key(&w, "path");
+	jsonw_strn(&w, in->path, strnlen(in->path, 200));
+	jsonw_kint(&w, "status", status);
+	jsonw_kstr(&w, "reason", r->reason);
+	jsonw_end(&w);
+	struct audit_entry e = {
+	    .at = at,
+	    .user_id = r->user_id,
+	    .client = in->client_addr,
+	    .action = r->action,
+	    .detail = arena_strdup(a, buf_str(&detail)),
+	};
+	buf_release(&detail);
+	int rc = db_begin(db, true);
+	if (rc == 0 && (rc = audit_write(db, &e)) == 0)
+		rc = db_commit(db);
+	if (rc < 0) {
+		log_error("cannot record the refusal of %s %s in the audit log: %s", in->method,
+		          in->path, db_errmsg(db));
+		if (db_in_transaction(db))
+			db_rollback(db);
+	}
+}
+
 int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp *out)
 {
 	struct json_object *body = NULL;
+	struct refusal refused = {0};
 	bool in_tx = false;
 	api__resp_init(out, a);
 	in->log_user = in->preauth && in->who ? in->who->username : NULL;
@@ -345,7 +395,11 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 	 * handler's data, one transaction per request instead of several. */
 	bool own_tx = route->flags & ROUTE_OWN_TX;
 	if (!own_tx) {
-		bool write = strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0;
+		/* An audited read appends its audit row: it takes the write lock
+		 * at once, as writes do, instead of failing to upgrade a stale
+		 * read snapshot. */
+		bool write = (strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0) ||
+		             (route->flags & ROUTE_AUDITED_READ);
 		rc = db_begin(db, write);
 		if (rc < 0) {
 			problem_db(out, db, rc, "starting a transaction");
@@ -365,6 +419,9 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 			goto out;
 		}
 		if (auth < 0 && !public) {
+			refused = (struct refusal){"auth.unauthorized", 0,
+			                           auth == AUTH_BAD_TOKEN ? "bad bearer token"
+			                                                  : "bad session cookie"};
 			problem_unauthorized(out, auth);
 			goto out;
 		}
@@ -382,18 +439,24 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 	    !(route->flags & (ROUTE_PUBLIC | ROUTE_NO_CSRF))) {
 		const char *sent = api__header(in, "X-CSRF-Token");
 		if (!sent || !who->csrf_token || !secret_equal(sent, who->csrf_token)) {
+			refused = (struct refusal){"auth.forbidden", who->user_id,
+			                           "missing or wrong CSRF token"};
 			resp_problem(out, 403, NULL, "missing or wrong CSRF token");
 			goto out;
 		}
 	}
 
 	if (route->permission && (!who || !perm_allows(who->roles, route->permission))) {
-		if (!who)
+		if (!who) {
 			problem_unauthorized(out, AUTH_NONE);
-		else
+		} else {
+			refused = (struct refusal){
+			    "auth.forbidden", who->user_id,
+			    arena_printf(a, "roles do not allow %s", route->permission)};
 			resp_problem(
 			    out, 403, NULL,
 			    arena_printf(a, "your roles do not allow %s", route->permission));
+		}
 		goto out;
 	}
 
@@ -439,10 +502,16 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 	}
 	if (req.log_user)
 		in->log_user = req.log_user;
+	/* a handler's own refusal (e.g. a transition that needs case.approve) */
+	if (out->status == 403 && who)
+		refused =
+		    (struct refusal){"auth.forbidden", who->user_id, "refused by the handler"};
 
 out:
 	if (in_tx)
 		db_rollback(db);
+	if (refused.action)
+		audit_refusal(db, a, in, &refused, out->status);
 	json_object_put(body);
 	return out->status;
 }

@@ -4,8 +4,8 @@
 #include <string.h>
 
 static const struct route *const tables[] = {
-    auth_routes, office_routes,   reference_routes, person_routes, household_routes,
-    case_routes, workflow_routes, meta_routes,      stats_routes,
+    auth_routes,     office_routes, reference_routes, person_routes, household_routes, case_routes,
+    workflow_routes, meta_routes,   stats_routes,     user_routes,   audit_routes,
 };
 
 #define MAX_ROUTES 256

@@ -1,7 +1,10 @@
-/* `safar user add|list|passwd|disable`. */
+/* `safar user add|list|passwd|disable|enable`: the same rules as the users
+ * API (domain/password.h). A new password or disabling ends every session
+ * and API token of the user at once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/cliutil.h"
@@ -15,8 +18,7 @@
 #include "util/secret.h"
 #include "util/xalloc.h"
 
-#define DISPLAY_NAME_MAX 100
-#define MAX_OFFICES      64
+#define MAX_OFFICES 64
 
 enum {
 	OPT_DB = 256,
@@ -162,17 +164,6 @@ out:
 	return rc;
 }
 
-static bool clean_display_name(const char *s)
-{
-	size_t chars = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-		chars += (*p & 0xc0) != 0x80;
-	}
-	return chars > 0 && chars <= DISPLAY_NAME_MAX;
-}
-
 static void write_roles(struct jsonw *w, unsigned roles)
 {
 	jsonw_arr(w);
@@ -226,11 +217,9 @@ static int user_add(int argc, char **argv)
 		return cli_usage_error(cmd, "--role ROLE[,ROLE] is required");
 	if ((rc = parse_roles(cmd, o.roles, &u.roles)))
 		return rc;
-	if (o.display_name && !clean_display_name(o.display_name))
-		return cli_usage_error(cmd,
-		                       "--display-name: give 1 to %d characters without control "
-		                       "characters",
-		                       DISPLAY_NAME_MAX);
+	struct verr e = VERR_INIT;
+	if (o.display_name && display_name_check(o.display_name, &e))
+		return cli_usage_error(cmd, "--display-name: %s", e.items[0].message);
 	u.username = o.username;
 	u.display_name = o.display_name ? o.display_name : o.username;
 
@@ -387,8 +376,9 @@ static int user_passwd(int argc, char **argv)
 		goto out;
 	}
 	cli_now(now);
-	/* A new password signs the user out everywhere. */
-	if (users_set_password(db, u.id, hash, now, 0) || sessions_delete_for_user(db, u.id)) {
+	/* A new password signs the user out everywhere and stops its tokens. */
+	if (users_set_password(db, u.id, hash, now, 0) ||
+	    users_end_access(db, u.id, 0, time(NULL))) {
 		cli_fail(cmd, "cannot change the password: %s", db_errmsg(db));
 		db_rollback(db);
 		goto out;
@@ -397,12 +387,16 @@ static int user_passwd(int argc, char **argv)
 	jsonw_obj(&w);
 	jsonw_kstr(&w, "username", u.username);
 	jsonw_kbool(&w, "sessions_ended", true);
+	jsonw_kbool(&w, "tokens_revoked", true);
 	jsonw_end(&w);
 	if (audit_and_commit(cmd, db, "user.password", u.id, buf_str(&detail)))
 		goto out;
 	if (generated)
 		printf("password: %s\n", password);
-	fprintf(stderr, "password of %s changed; its sessions were signed out\n", u.username);
+	fprintf(stderr,
+	        "password of %s changed; its sessions were signed out and its API tokens "
+	        "revoked\n",
+	        u.username);
 	rc = 0;
 out:
 	db_close(db);
@@ -451,7 +445,8 @@ static int user_disable(int argc, char **argv)
 		goto out;
 	}
 	cli_now(now);
-	if (users_set_disabled(db, u.id, true, now, 0) || sessions_delete_for_user(db, u.id)) {
+	if (users_set_disabled(db, u.id, true, now, 0) ||
+	    users_end_access(db, u.id, 0, time(NULL))) {
 		cli_fail(cmd, "cannot disable the user: %s", db_errmsg(db));
 		db_rollback(db);
 		goto out;
@@ -459,18 +454,69 @@ static int user_disable(int argc, char **argv)
 	jsonw_init(&w, &detail);
 	jsonw_obj(&w);
 	jsonw_kstr(&w, "username", u.username);
-	jsonw_kbool(&w, "disabled", true);
+	jsonw_kbool(&w, "sessions_ended", true);
+	jsonw_kbool(&w, "tokens_revoked", true);
 	jsonw_end(&w);
 	if (audit_and_commit(cmd, db, "user.disable", u.id, buf_str(&detail)))
 		goto out;
-	fprintf(stderr,
-	        "%s disabled; its sessions were signed out and its API tokens stop "
-	        "working\n",
+	fprintf(stderr, "%s disabled; its sessions were signed out and its API tokens revoked\n",
 	        u.username);
 	rc = 0;
 out:
 	db_close(db);
 	buf_release(&detail);
+	arena_release(&a);
+	return rc;
+}
+
+static int user_enable(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, OPT_DB},
+	    {"username", required_argument, NULL, OPT_USERNAME},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	const char *cmd = "user enable";
+	struct user_opts o;
+	struct user u;
+	struct arena a = ARENA_INIT;
+	struct db *db = NULL;
+	char now[32];
+	int rc = parse(cmd, argc, argv, longopts, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if ((rc = need_username(cmd, o.username)))
+		return rc;
+	if ((rc = cli_open_db(cmd, o.db, &db)))
+		goto out;
+	rc = 1;
+	if (find_user(cmd, db, &a, o.username, &u))
+		goto out;
+	if (!u.disabled) {
+		fprintf(stderr, "%s is not disabled\n", u.username);
+		rc = 0;
+		goto out;
+	}
+	if (db_begin(db, true)) {
+		cli_fail(cmd, "cannot start a transaction: %s", db_errmsg(db));
+		goto out;
+	}
+	cli_now(now);
+	if (users_set_disabled(db, u.id, false, now, 0)) {
+		cli_fail(cmd, "cannot enable the user: %s", db_errmsg(db));
+		db_rollback(db);
+		goto out;
+	}
+	if (audit_and_commit(cmd, db, "user.enable", u.id, NULL))
+		goto out;
+	fprintf(stderr,
+	        "%s enabled: it can sign in again (its old API tokens stay revoked; create new "
+	        "ones with 'safar token create')\n",
+	        u.username);
+	rc = 0;
+out:
+	db_close(db);
 	arena_release(&a);
 	return rc;
 }
@@ -481,13 +527,12 @@ int cmd_user(int argc, char **argv)
 		const char *name;
 		int (*run)(int, char **);
 	} subs[] = {
-	    {"add", user_add},
-	    {"list", user_list},
-	    {"passwd", user_passwd},
-	    {"disable", user_disable},
+	    {"add", user_add},         {"list", user_list},     {"passwd", user_passwd},
+	    {"disable", user_disable}, {"enable", user_enable},
 	};
 	if (argc < 2)
-		return cli_usage_error("user", "say what to do: add, list, passwd or disable");
+		return cli_usage_error("user",
+		                       "say what to do: add, list, passwd, disable or enable");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		cli_print_usage("user", stdout);
 		return 0;
@@ -496,7 +541,7 @@ int cmd_user(int argc, char **argv)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].run(argc - 1, argv + 1);
 	return cli_usage_error("user",
-	                       "'%s' is not a user command; use add, list, passwd or "
-	                       "disable",
+	                       "'%s' is not a user command; use add, list, passwd, disable or "
+	                       "enable",
 	                       argv[1]);
 }

@@ -63,16 +63,18 @@ const struct command commands[] = {
     {
         .name = "user",
         .run = cmd_user,
-        .summary = "add, list, change the password of, or disable users",
+        .summary = "add, list, change the password of, disable or enable users",
         .usage = "usage: safar user add --db PATH --username NAME [--display-name TEXT]\n"
                  "                      --role ROLE[,ROLE] [--office CODE[,CODE]]\n"
                  "                      [--password-file FILE]\n"
                  "       safar user list --db PATH\n"
                  "       safar user passwd --db PATH --username NAME [--password-file FILE]\n"
                  "       safar user disable --db PATH --username NAME\n"
+                 "       safar user enable --db PATH --username NAME\n"
                  "\n"
                  "Without --password-file a random password is generated and printed once.\n"
-                 "Changing the password or disabling a user signs out its sessions.\n"
+                 "Changing the password or disabling a user ends all its sessions and\n"
+                 "revokes its API tokens at once.\n"
                  "\n"
                  "  --db PATH             the database file (or set SAFAR_DB)\n"
                  "  --username NAME       letters, digits and . _ - @ (at most 64)\n"
@@ -81,7 +83,8 @@ const struct command commands[] = {
                  "                        trainer, data_officer, partner_viewer\n"
                  "  --office CODE[,CODE]  offices the user works for (e.g. THR,MHD)\n"
                  "  --password-file FILE  password on the first line of FILE (at least 12\n"
-                 "                        characters, not containing the user name)\n"
+                 "                        characters, not containing the user name, not a\n"
+                 "                        common password)\n"
                  "  -h, --help            show this help\n",
     },
     {
@@ -100,6 +103,30 @@ const struct command commands[] = {
                  "  --name LABEL  what the token is for (default: cli)\n"
                  "  --id N        the token to revoke\n"
                  "  -h, --help    show this help\n",
+    },
+    {
+        .name = "audit",
+        .run = cmd_audit,
+        .summary = "verify the audit log's hash chain, or list recent entries",
+        .usage = "usage: safar audit verify --db PATH\n"
+                 "       safar audit list --db PATH [--limit N] [--user NAME]\n"
+                 "                        [--action ACTION] [--entity E --entity-id N]\n"
+                 "\n"
+                 "verify walks the whole audit log and recomputes each entry's hash and its\n"
+                 "link to the entry before. It names the first entry that does not match and\n"
+                 "exits 1 if any (the log was changed behind Safar's back); else it prints\n"
+                 "the number of entries and the hash of the last one (keep it elsewhere:\n"
+                 "whoever rewrites the whole chain cannot rewrite your copy).\n"
+                 "list prints the newest entries first.\n"
+                 "\n"
+                 "  --db PATH        the database file (or set SAFAR_DB)\n"
+                 "  --limit N        how many entries (default 50)\n"
+                 "  --user NAME      only this user's entries\n"
+                 "  --action ACTION  only this action (person.read), or a prefix ending in\n"
+                 "                   '.' (auth.)\n"
+                 "  --entity E       only entries about this kind of record (person, case)\n"
+                 "  --entity-id N    ... and this record\n"
+                 "  -h, --help       show this help\n",
     },
     {
         .name = "demo",

@@ -1,9 +1,64 @@
 #include "domain/password.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+
+#include "util/embedded.h"
+#include "util/xalloc.h"
+
+/* The list of common passwords (common_passwords.txt, embedded in the
+ * binary): lower case, one a line, '#' starts a comment. Loaded once into a
+ * sorted array of pointers into a private copy of the text. */
+static char *common_text;
+static const char **common;
+static size_t ncommon;
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void load_common(void)
+{
+	const struct embedded_file *f = embedded_find("common_passwords.txt");
+	if (!f)
+		return;
+	common_text = xmalloc(f->len + 1);
+	memcpy(common_text, f->data, f->len);
+	common_text[f->len] = '\0';
+	size_t cap = 1;
+	for (size_t i = 0; i < f->len; i++)
+		cap += common_text[i] == '\n';
+	common = xmalloc(sizeof(*common) * cap);
+	for (char *line = common_text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		size_t len = strlen(line);
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len && line[0] != '#')
+			common[ncommon++] = line;
+		line = nl ? nl + 1 : NULL;
+	}
+	qsort(common, ncommon, sizeof(*common), cmp_str);
+}
+
+static bool in_common_list(const char *folded)
+{
+	pthread_once(&common_once, load_common);
+	return ncommon && bsearch(&folded, common, ncommon, sizeof(*common), cmp_str);
+}
+
+size_t password_common_count(void)
+{
+	pthread_once(&common_once, load_common);
+	return ncommon;
+}
 
 /* Case-folded, NFC copy of s (the caller frees it), or NULL for invalid
  * UTF-8. */
@@ -25,6 +80,30 @@ static size_t count_chars(const char *s)
 		if (((unsigned char)*s & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+/* folded with the separators people put between words (space - _ .)
+ * taken out: "Correct Horse-Battery_Staple" reads as one word. */
+static char *squeeze(const char *folded)
+{
+	char *out = xstrdup(folded), *w = out;
+	for (const char *r = folded; *r; r++)
+		if (!strchr(" -_.", *r))
+			*w++ = *r;
+	*w = '\0';
+	return out;
+}
+
+bool password_is_common(const char *password)
+{
+	char *pw = password ? fold(password) : NULL;
+	if (!pw)
+		return false;
+	char *sq = squeeze(pw);
+	bool common_pw = in_common_list(pw) || in_common_list(sq);
+	free(sq);
+	free(pw);
+	return common_pw;
 }
 
 int password_check(const char *password, const char *username, struct verr *e)
@@ -62,6 +141,12 @@ int password_check(const char *password, const char *username, struct verr *e)
 			goto out;
 		}
 	}
+	if (password_is_common(password)) {
+		verr_add(e, "password",
+		         "password is one of the most common passwords, which are guessed "
+		         "first; choose another (a few unrelated words make a good one)");
+		goto out;
+	}
 	rc = 0;
 out:
 	free(pw);
@@ -94,6 +179,36 @@ int username_check(const char *username, struct verr *e)
 			         "user name may hold only ASCII letters, digits and . _ - @");
 			return -1;
 		}
+	}
+	return 0;
+}
+
+int display_name_check(const char *name, struct verr *e)
+{
+	size_t chars = 0;
+	if (!name || !*name) {
+		verr_add(e, "display_name", "display name is empty");
+		return -1;
+	}
+	char *folded = fold(name);
+	bool valid = folded != NULL;
+	free(folded);
+	if (!valid) {
+		verr_add(e, "display_name", "display name is not valid UTF-8 text");
+		return -1;
+	}
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			verr_add(e, "display_name",
+			         "display name must not hold control characters");
+			return -1;
+		}
+		chars += (*p & 0xc0) != 0x80;
+	}
+	if (chars > DISPLAY_NAME_MAX_CHARS) {
+		verr_add(e, "display_name", "display name has %zu characters; at most %d", chars,
+		         DISPLAY_NAME_MAX_CHARS);
+		return -1;
 	}
 	return 0;
 }

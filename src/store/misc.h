@@ -19,6 +19,8 @@ struct audit_entry {
 	int64_t entity_id;
 	const char *detail; /* JSON text: changed fields, never secrets */
 };
+/* Appends e to the audit log's hash chain (store/audit.c), inside the
+ * caller's write transaction. */
 int audit_write(struct db *db, const struct audit_entry *e);
 
 #endif

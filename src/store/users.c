@@ -46,7 +46,7 @@ static int finish_row(struct db_stmt *st)
 
 #define USER_COLS                                                                                  \
 	"SELECT id, username, display_name, password_hash, disabled, locale, version, "            \
-	"created_at, updated_at FROM users "
+	"created_at, updated_at, calendar FROM users "
 
 static void read_user(struct db_stmt *st, struct arena *a, struct user *u)
 {
@@ -60,6 +60,7 @@ static void read_user(struct db_stmt *st, struct arena *a, struct user *u)
 	u->version = db_col_int(st, 6);
 	u->created_at = arena_strdup(a, db_col_text(st, 7));
 	u->updated_at = arena_strdup(a, db_col_text(st, 8));
+	u->calendar = arena_strdup(a, db_col_text(st, 9));
 }
 
 /* Fills roles and offices of u (its id set). */
@@ -130,14 +131,31 @@ int users_get(struct db *db, struct arena *a, int64_t id, struct user *out)
 	return get_user(db, a, st, out);
 }
 
+static int insert_roles(struct db *db, int64_t uid, unsigned roles)
+{
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		if (!(roles & (1u << i)))
+			continue;
+		struct db_stmt *st =
+		    db_prepare(db, "INSERT INTO user_roles (user_id, role) VALUES (?1, ?2)");
+		db_bind_int(st, 1, uid);
+		db_bind_text(st, 2, role_name((enum role)(1u << i)));
+		int rc = db_exec_stmt(st);
+		if (rc)
+			return rc;
+	}
+	return DB_OK;
+}
+
 int users_add(struct db *db, const struct user *u, const char *now, int64_t by, int64_t *id)
 {
 	int64_t uid;
 	int rc;
 	struct db_stmt *st = db_prepare(
 	    db, "INSERT INTO users (username, display_name, password_hash, disabled, locale, "
-	        "created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, "
-	        "coalesce(?5, 'en'), ?6, ?7, ?6, ?7) RETURNING id");
+	        "calendar, created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, "
+	        "?4, coalesce(?5, 'en'), coalesce(?8, 'gregorian'), ?6, ?7, ?6, ?7) RETURNING "
+	        "id");
 	db_bind_text(st, 1, u->username);
 	db_bind_text(st, 2, u->display_name ? u->display_name : u->username);
 	db_bind_text(st, 3, u->password_hash);
@@ -145,20 +163,13 @@ int users_add(struct db *db, const struct user *u, const char *now, int64_t by, 
 	db_bind_text(st, 5, u->locale);
 	db_bind_text(st, 6, now);
 	bind_by(st, 7, by);
+	db_bind_text(st, 8, u->calendar);
 	rc = insert_returning(st, &uid);
 	if (rc)
 		return rc;
 
-	for (int i = 0; i < ROLE_COUNT; i++) {
-		if (!(u->roles & (1u << i)))
-			continue;
-		st = db_prepare(db, "INSERT INTO user_roles (user_id, role) VALUES (?1, ?2)");
-		db_bind_int(st, 1, uid);
-		db_bind_text(st, 2, role_name((enum role)(1u << i)));
-		rc = db_exec_stmt(st);
-		if (rc)
-			return rc;
-	}
+	if ((rc = insert_roles(db, uid, u->roles)))
+		return rc;
 	/* Offices by id, or by code when the caller has only codes. */
 	for (int i = 0; i < u->n_offices; i++) {
 		if (u->office_ids) {
@@ -232,6 +243,105 @@ int users_list(struct db *db, struct arena *a, void (*fn)(const struct user *, v
 			fn(&u, ctx);
 	}
 	return DB_OK;
+}
+
+int users_page(struct db *db, struct arena *a, int64_t after_id, int limit, struct user **items,
+               int *n, bool *more)
+{
+	int rc, count = 0;
+	int64_t *ids = arena_alloc(a, sizeof(*ids) * (size_t)(limit + 1));
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT id FROM users WHERE id > ?1 ORDER BY id LIMIT ?2");
+	db_bind_int(st, 1, after_id);
+	db_bind_int(st, 2, (int64_t)limit + 1);
+	while ((rc = db_step(st)) == DB_ROW)
+		ids[count++] = db_col_int(st, 0);
+	if (rc != DB_DONE)
+		return rc;
+	*more = count > limit;
+	if (*more)
+		count = limit;
+	struct user *out = arena_alloc(a, sizeof(*out) * (size_t)(count ? count : 1));
+	int got = 0;
+	for (int i = 0; i < count; i++) {
+		rc = users_get(db, a, ids[i], &out[got]);
+		if (rc < 0)
+			return rc;
+		got += rc == 1;
+	}
+	*items = out;
+	*n = got;
+	return DB_OK;
+}
+
+int users_update(struct db *db, int64_t id, int64_t version, const struct user_change *c,
+                 const char *now, int64_t by)
+{
+	/* The version check and bump come first: when it matches, the row is
+	 * ours (write lock) and the rest cannot race. */
+	struct db_stmt *st = db_prepare(
+	    db, "UPDATE users SET version = version + 1, updated_at = ?3, updated_by = ?4, "
+	        "display_name = coalesce(?5, display_name), locale = coalesce(?6, locale), "
+	        "calendar = coalesce(?7, calendar), password_hash = coalesce(?8, password_hash), "
+	        "disabled = CASE WHEN ?9 = 1 THEN ?10 ELSE disabled END WHERE id = ?1 AND (?2 = 0 "
+	        "OR version = ?2)");
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, version);
+	db_bind_text(st, 3, now);
+	bind_by(st, 4, by);
+	db_bind_text(st, 5, c->display_name);
+	db_bind_text(st, 6, c->locale);
+	db_bind_text(st, 7, c->calendar);
+	db_bind_text(st, 8, c->password_hash);
+	db_bind_int(st, 9, c->set_disabled ? 1 : 0);
+	db_bind_int(st, 10, c->disabled ? 1 : 0);
+	int rc = db_exec_stmt(st);
+	if (rc)
+		return rc;
+	if (db_changes(db) == 0)
+		return 0;
+	if (c->set_roles) {
+		st = db_prepare(db, "DELETE FROM user_roles WHERE user_id = ?1");
+		db_bind_int(st, 1, id);
+		if ((rc = db_exec_stmt(st)) || (rc = insert_roles(db, id, c->roles)))
+			return rc;
+	}
+	if (c->set_offices) {
+		st = db_prepare(db, "DELETE FROM user_offices WHERE user_id = ?1");
+		db_bind_int(st, 1, id);
+		if ((rc = db_exec_stmt(st)))
+			return rc;
+		for (int i = 0; i < c->n_offices; i++) {
+			st = db_prepare(db, "INSERT INTO user_offices (user_id, office_id) VALUES "
+			                    "(?1, ?2) ON CONFLICT DO NOTHING");
+			db_bind_int(st, 1, id);
+			db_bind_int(st, 2, c->office_ids[i]);
+			if ((rc = db_exec_stmt(st)))
+				return rc;
+		}
+	}
+	return 1;
+}
+
+int users_count_admins(struct db *db, int64_t *n)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM users u JOIN user_roles r ON "
+	                                    "r.user_id = u.id WHERE r.role = 'admin' AND "
+	                                    "u.disabled = 0");
+	int rc = db_step(st);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_ERROR;
+	*n = db_col_int(st, 0);
+	return db_exec_stmt(st);
+}
+
+int users_end_access(struct db *db, int64_t user_id, int64_t keep_session, time_t now)
+{
+	struct db_stmt *st = db_prepare(db, "DELETE FROM sessions WHERE user_id = ?1 AND id <> ?2");
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, keep_session);
+	int rc = db_exec_stmt(st);
+	return rc ? rc : tokens_revoke_for_user(db, user_id, now);
 }
 
 int users_count(struct db *db, int64_t *n)

@@ -15,8 +15,9 @@ struct user {
 	const char *display_name;
 	const char *password_hash; /* argon2id string (crypto_pwhash_str) */
 	bool disabled;
-	const char *locale;
-	unsigned roles; /* enum role bits */
+	const char *locale;   /* "en" or "fa" */
+	const char *calendar; /* "gregorian" or "solar_hijri" */
+	unsigned roles;       /* enum role bits */
 	int64_t *office_ids;
 	const char **office_codes;
 	int n_offices;
@@ -43,6 +44,35 @@ int users_set_disabled(struct db *db, int64_t id, bool disabled, const char *now
 /* Calls fn for every user in name order (roles and offices filled). */
 int users_list(struct db *db, struct arena *a, void (*fn)(const struct user *, void *), void *ctx);
 int users_count(struct db *db, int64_t *n);
+/* A page of users by id ascending after after_id: *items (arena) holds at
+ * most limit users, *more says whether more follow. 0 or DB_* error. */
+int users_page(struct db *db, struct arena *a, int64_t after_id, int limit, struct user **items,
+               int *n, bool *more);
+
+/* What users_update changes; NULL / false members stay as they are. */
+struct user_change {
+	const char *display_name;
+	const char *locale;
+	const char *calendar;
+	const char *password_hash;
+	bool set_disabled, disabled;
+	bool set_roles;
+	unsigned roles;
+	bool set_offices; /* replaces the offices with office_ids */
+	const int64_t *office_ids;
+	int n_offices;
+};
+/* Applies c to user id when its version is still `version` (0: any) and
+ * bumps the version: 1 updated, 0 stale or missing (re-read to tell), or a
+ * DB_* error. */
+int users_update(struct db *db, int64_t id, int64_t version, const struct user_change *c,
+                 const char *now, int64_t by);
+/* How many enabled users hold the admin role. */
+int users_count_admins(struct db *db, int64_t *n);
+/* Ends everything that signs user_id in: deletes the sessions (except
+ * keep_session, 0 for none) and revokes the API tokens. For a new password
+ * and for disabling. */
+int users_end_access(struct db *db, int64_t user_id, int64_t keep_session, time_t now);
 
 /* Sessions: token_hash is the hex SHA-256 of the cookie secret. */
 int sessions_create(struct db *db, int64_t user_id, const char *token_hash, const char *csrf,

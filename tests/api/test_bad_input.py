@@ -207,7 +207,7 @@ class BadInputTest(ApiTestCase):
                                     ("PUT", "/persons", {"GET", "POST"}),
                                     ("GET", "/cases/1/transitions", {"POST"}),
                                     ("DELETE", "/workflows", {"GET"}),
-                                    ("POST", "/me", {"GET"}),
+                                    ("POST", "/me", {"GET", "PATCH"}),
                                     ("GET", "/auth/login", {"POST"})):
             with self.subTest(method=method, path=path):
                 before = self.server.snapshot()

@@ -151,7 +151,7 @@ static void unknown_route_is_404(void **state)
 static void wrong_method_is_405_with_allow(void **state)
 {
 	assert_int_equal(run(&admin, "DELETE", "/api/v1/me", NULL), 405);
-	assert_string_equal(header("Allow"), "GET");
+	assert_string_equal(header("Allow"), "GET, PATCH");
 	body_has("\"status\":405");
 	assert_int_equal(run(&admin, "GET", "/api/v1/auth/login", NULL), 405);
 	assert_string_equal(header("Allow"), "POST");
