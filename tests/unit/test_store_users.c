@@ -379,6 +379,86 @@ static void users_are_listed_by_name_and_can_change(void **state)
 	assert_string_equal(u.updated_at, "2026-11-27T00:00:00Z");
 }
 
+static void users_are_paged_and_updated_with_a_version_check(void **state)
+{
+	struct fx *f = *state;
+	int64_t offices[2] = {add_office(f, "THR", "Tehran"), add_office(f, "MHD", "Mashhad")};
+	int64_t ids[5];
+	const char *names[] = {"u1", "u2", "u3", "u4", "u5"};
+	for (int i = 0; i < 5; i++)
+		ids[i] = add_user(f, names[i], ROLE_CASEWORKER, offices, 1);
+	struct user *items;
+	int n;
+	bool more;
+	assert_int_equal(users_page(f->db, &f->a, 0, 2, &items, &n, &more), DB_OK);
+	assert_int_equal(n, 2);
+	assert_true(more);
+	assert_string_equal(items[0].username, "u1");
+	assert_string_equal(items[0].calendar, "gregorian");
+	assert_int_equal(users_page(f->db, &f->a, items[1].id, 10, &items, &n, &more), DB_OK);
+	assert_int_equal(n, 3);
+	assert_false(more);
+	assert_string_equal(items[2].username, "u5");
+
+	struct user_change ch = {.display_name = "Reza Karimi",
+	                         .calendar = "solar_hijri",
+	                         .set_roles = true,
+	                         .roles = ROLE_SUPERVISOR | ROLE_CASEWORKER,
+	                         .set_offices = true,
+	                         .office_ids = offices,
+	                         .n_offices = 2};
+	assert_int_equal(users_update(f->db, ids[1], 2, &ch, NOW, 1), 0); /* stale */
+	assert_int_equal(users_update(f->db, ids[1], 1, &ch, NOW, 1), 1);
+	struct user u;
+	assert_int_equal(users_get(f->db, &f->a, ids[1], &u), 1);
+	assert_int_equal(u.version, 2);
+	assert_string_equal(u.display_name, "Reza Karimi");
+	assert_string_equal(u.calendar, "solar_hijri");
+	assert_string_equal(u.locale, "en"); /* untouched */
+	assert_int_equal(u.roles, ROLE_SUPERVISOR | ROLE_CASEWORKER);
+	assert_int_equal(u.n_offices, 2);
+	/* emptying the offices, disabling */
+	ch = (struct user_change){.set_offices = true, .set_disabled = true, .disabled = true};
+	assert_int_equal(users_update(f->db, ids[1], 0, &ch, NOW, 1), 1);
+	assert_int_equal(users_get(f->db, &f->a, ids[1], &u), 1);
+	assert_int_equal(u.n_offices, 0);
+	assert_true(u.disabled);
+	assert_int_equal(u.version, 3);
+	assert_int_equal(users_update(f->db, 9999, 0, &ch, NOW, 1), 0);
+
+	int64_t admins;
+	assert_int_equal(users_count_admins(f->db, &admins), DB_OK);
+	assert_int_equal(admins, 0);
+}
+
+static void ending_access_removes_sessions_and_revokes_tokens(void **state)
+{
+	struct fx *f = *state;
+	int64_t uid = add_user(f, "zahra", ROLE_CASEWORKER, NULL, 0);
+	int64_t other = add_user(f, "reza", ROLE_CASEWORKER, NULL, 0);
+	int64_t s1, s2, s3, t1, t2, found_sid, found_uid, found_tid;
+	const char *csrf;
+	assert_int_equal(sessions_create(f->db, uid, "h1", "c", NULL, T0, T0 + 3600, &s1), DB_OK);
+	assert_int_equal(sessions_create(f->db, uid, "h2", "c", NULL, T0, T0 + 3600, &s2), DB_OK);
+	assert_int_equal(sessions_create(f->db, other, "h3", "c", NULL, T0, T0 + 3600, &s3), DB_OK);
+	assert_int_equal(tokens_create(f->db, uid, "a", "th1", T0, &t1), DB_OK);
+	assert_int_equal(tokens_create(f->db, other, "b", "th2", T0, &t2), DB_OK);
+	/* keeping the session that asked */
+	assert_int_equal(users_end_access(f->db, uid, s2, T0 + 5), DB_OK);
+	assert_int_equal(sessions_lookup(f->db, &f->a, "h1", T0 + 6, &found_sid, &found_uid, &csrf),
+	                 0);
+	assert_int_equal(sessions_lookup(f->db, &f->a, "h2", T0 + 6, &found_sid, &found_uid, &csrf),
+	                 1);
+	assert_int_equal(tokens_lookup(f->db, "th1", T0 + 6, &found_tid, &found_uid), 0);
+	/* the other user keeps everything */
+	assert_int_equal(sessions_lookup(f->db, &f->a, "h3", T0 + 6, &found_sid, &found_uid, &csrf),
+	                 1);
+	assert_int_equal(tokens_lookup(f->db, "th2", T0 + 6, &found_tid, &found_uid), 1);
+	assert_int_equal(users_end_access(f->db, uid, 0, T0 + 7), DB_OK);
+	assert_int_equal(sessions_lookup(f->db, &f->a, "h2", T0 + 8, &found_sid, &found_uid, &csrf),
+	                 0);
+}
+
 /* ---- sessions ---- */
 
 static void sessions_live_until_idle_or_absolute_expiry(void **state)
@@ -561,6 +641,8 @@ int main(void)
 	    T(users_keep_their_roles_and_offices),
 	    T(a_taken_user_name_is_a_constraint_error),
 	    T(users_are_listed_by_name_and_can_change),
+	    T(users_are_paged_and_updated_with_a_version_check),
+	    T(ending_access_removes_sessions_and_revokes_tokens),
 	    T(sessions_live_until_idle_or_absolute_expiry),
 	    T(tokens_work_until_revoked),
 	    T(sequences_are_gapless_and_rollback_gives_numbers_back),
