@@ -259,16 +259,20 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 	return MHD_YES;
 }
 
-/* The client's address: the socket peer, or with trust_proxy the first
- * (original client) address of X-Forwarded-For when it is one. */
+/* The client's address: the socket peer, or with trust_proxy the last
+ * address of X-Forwarded-For when it is one. The last is the one our proxy
+ * added; anything before it came from the client and may be made up (a
+ * sign-in limit per address must not be dodged with a forged header). */
 static const char *client_address(struct request_state *st)
 {
 	if (st->srv->cfg->trust_proxy) {
 		const char *xff = api__header(&st->in, "X-Forwarded-For");
 		if (xff) {
-			while (*xff == ' ')
+			const char *comma = strrchr(xff, ',');
+			xff = comma ? comma + 1 : xff;
+			while (*xff == ' ' || *xff == '\t')
 				xff++;
-			size_t len = strcspn(xff, ", ");
+			size_t len = strcspn(xff, ", \t");
 			char tmp[INET6_ADDRSTRLEN];
 			unsigned char bin[sizeof(struct in6_addr)];
 			if (len && len < sizeof(tmp)) {
