@@ -279,7 +279,7 @@ int audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
 	db_bind_int(st, 9, (int64_t)f->limit + 1);
 
 	struct audit_record *out = arena_alloc(a, (size_t)(f->limit + 1) * sizeof(*out));
-	int count = 0, rc;
+	int count = 0, rc = DB_DONE;
 	while (count <= f->limit && (rc = db_step(st)) == DB_ROW)
 		read_record(st, a, &out[count++]);
 	if (count > f->limit)
