@@ -14,6 +14,7 @@
 
 #include "api/access.h"
 #include "api/api.h"
+#include "domain/workflow.h"
 #include "store/stats.h"
 #include "store/users.h"
 
@@ -119,8 +120,11 @@ static void stats_of_cases(struct req *req, struct resp *resp)
 	api_scope(req, "report.aggregate", &scope);
 	struct stats_filter f = {.scope = &scope, .program = req_query(req, "program")};
 	int g = read_group(req, &e, groups);
-	if (f.program && (!*f.program || strlen(f.program) > 40))
-		verr_add(&e, "program", "must be a programme code such as AVRR");
+	const struct wf_program *program = f.program ? workflow_find_program(f.program) : NULL;
+	if (f.program && !program)
+		verr_add(&e, "program", "%.40s is not a programme", f.program);
+	else if (program)
+		f.program = program->code;
 	int64_t office = read_office(req, resp, &e, &scope);
 	if (office == -2)
 		return;

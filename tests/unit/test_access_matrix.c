@@ -575,6 +575,13 @@ static void test_aggregates(void **state)
 	r = call(supervisor, "GET", "/api/v1/stats/cases?group_by=office&office=MHD", NULL);
 	assert_int_equal(r.status, 403);
 	json_object_put(r.json);
+	r = call(data_officer, "GET", "/api/v1/stats/cases?group_by=status&program=AVRR", NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_object_get_int64(cell(r.json, "registered")), 10);
+	json_object_put(r.json);
+	r = call(data_officer, "GET", "/api/v1/stats/cases?group_by=status&program=NOPE", NULL);
+	assert_int_equal(r.status, 400);
+	json_object_put(r.json);
 	r = call(supervisor, "GET", "/api/v1/stats/cases?group_by=colour", NULL);
 	assert_int_equal(r.status, 400);
 	json_object_put(r.json);
