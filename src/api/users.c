@@ -473,6 +473,9 @@ static void update_user(struct req *req, struct resp *resp)
 		resp_conflict(resp, again.version);
 		return;
 	}
+	/* every write leaves a row: a change that only bumps the version too */
+	if (!password && !disabling && !enabling)
+		profile_changed = true;
 	if (rc < 0 ||
 	    (profile_changed && (rc = api_audit(req, "user.update", "user", cur.id, detail))) ||
 	    (password && (rc = api_audit(req, "user.password", "user", cur.id, ended))) ||
