@@ -353,6 +353,19 @@ static void audit_refusal(struct db *db, struct arena *a, const struct api_reque
 	}
 }
 
+/* The detail of the problem response in out, for the audit row. */
+static const char *problem_detail(struct arena *a, const struct resp *out)
+{
+	const char *reason = "refused by the handler";
+	struct json_object *p = json_tokener_parse(buf_str(&out->body)), *d = NULL;
+	if (p && json_object_object_get_ex(p, "detail", &d) &&
+	    json_object_is_type(d, json_type_string))
+		reason = arena_strndup(a, json_object_get_string(d),
+		                       strnlen(json_object_get_string(d), 300));
+	json_object_put(p);
+	return reason;
+}
+
 int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp *out)
 {
 	struct json_object *body = NULL;
@@ -504,8 +517,7 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 		in->log_user = req.log_user;
 	/* a handler's own refusal (e.g. a transition that needs case.approve) */
 	if (out->status == 403 && who)
-		refused =
-		    (struct refusal){"auth.forbidden", who->user_id, "refused by the handler"};
+		refused = (struct refusal){"auth.forbidden", who->user_id, problem_detail(a, out)};
 
 out:
 	if (in_tx)

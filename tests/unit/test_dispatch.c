@@ -270,8 +270,20 @@ static void write_then_answer(struct req *req, struct resp *resp)
 	jsonw_end(w);
 }
 
+/* A read that leaves an audit row (as the read of a person's file does). */
+static void read_and_audit(struct req *req, struct resp *resp)
+{
+	struct audit_entry e = {
+	    .at = "2026-11-26T10:00:00Z", .client = "test", .action = "test.read"};
+	assert_int_equal(audit_write(req->db, &e), 0);
+	resp_json(resp, 200);
+	jsonw_obj(&resp->w);
+	jsonw_end(&resp->w);
+}
+
 static const struct route test_routes[] = {
     {"POST", "/t/{id}", write_then_answer, NULL, 0, "test"},
+    {"GET", "/r", read_and_audit, NULL, ROUTE_AUDITED_READ, "test"},
     {0},
 };
 
@@ -304,6 +316,46 @@ static void error_status_rolls_back(void **state)
 	body_has("\"flag\":\"\"");
 	body_has("\"id\":5");
 	assert_int_equal(count(sql), before + 1);
+	assert_false(db_in_transaction(db));
+}
+
+static void an_audited_read_runs_in_a_write_transaction(void **state)
+{
+	const char *sql = "SELECT count(*) FROM audit_log WHERE action = 'test.read'";
+	int64_t before = count(sql);
+	assert_int_equal(run_table("GET", "/r"), 200);
+	assert_int_equal(count(sql), before + 1);
+	assert_false(db_in_transaction(db));
+}
+
+static void refusals_are_audited_after_the_rollback(void **state)
+{
+	const char *forbidden = "SELECT count(*) FROM audit_log WHERE action = 'auth.forbidden'";
+	const char *unauthorized =
+	    "SELECT count(*) FROM audit_log WHERE action = 'auth.unauthorized' AND user_id IS "
+	    "NULL AND client_addr = '127.0.0.1'";
+	const char *writes = "SELECT count(*) FROM audit_log WHERE action = 'test.write'";
+	int64_t f0 = count(forbidden), u0 = count(unauthorized), w0 = count(writes);
+
+	/* a handler's 403: what it wrote is gone, the refusal stays */
+	assert_int_equal(run_table("POST", "/t/5?status=403"), 403);
+	assert_int_equal(count(writes), w0);
+	assert_int_equal(count(forbidden), f0 + 1);
+	assert_false(db_in_transaction(db));
+	/* the permission check's 403 names the action */
+	const char *named = "SELECT count(*) FROM audit_log WHERE action = 'auth.forbidden' AND "
+	                    "detail LIKE '%office.manage%' AND detail LIKE '%\"method\":\"POST\"%'";
+	int64_t n0 = count(named);
+	assert_int_equal(run(&caseworker, "POST", "/api/v1/offices", "{\"code\": \"TSU\"}"), 403);
+	assert_int_equal(count(forbidden), f0 + 2);
+	assert_int_equal(count(named), n0 + 1);
+	/* a bad token: 401, recorded without a user */
+	const char *bad[] = {"Authorization", "Bearer saf_not-a-token-we-ever-made-xyz", NULL};
+	assert_int_equal(run_http("GET", "/api/v1/me", NULL, bad), 401);
+	assert_int_equal(count(unauthorized), u0 + 1);
+	/* nobody at all: 401, not recorded */
+	assert_int_equal(run_http("GET", "/api/v1/me", NULL, NULL), 401);
+	assert_int_equal(count(unauthorized), u0 + 1);
 	assert_false(db_in_transaction(db));
 }
 
@@ -456,6 +508,8 @@ int main(void)
 	    cmocka_unit_test(missing_permission_is_403),
 	    cmocka_unit_test(me_lists_roles_and_permissions),
 	    cmocka_unit_test(error_status_rolls_back),
+	    cmocka_unit_test(an_audited_read_runs_in_a_write_transaction),
+	    cmocka_unit_test(refusals_are_audited_after_the_rollback),
 	    cmocka_unit_test(params_and_lists),
 	    cmocka_unit_test(conflict_and_refused_shapes),
 	    cmocka_unit_test(login_session_csrf_logout),
