@@ -32,18 +32,9 @@ void resp_forbidden_field(struct resp *resp, const char *field, const char *mess
 	jsonw_end(w);
 }
 
-bool api_audit_read(struct req *req, struct resp *resp, const char *action, const char *entity,
-                    int64_t id)
+void api_audit_read(struct req *req, const char *action, const char *entity, int64_t id)
 {
-	int rc = api_audit(req, action, entity, id, NULL);
-	if (rc == 0)
-		return true;
-	if (rc == DB_BUSY) {
-		/* A read that cannot be recorded is not answered. */
-		resp_problem(resp, 503, NULL, "the database is busy; try again in a moment");
-		resp_header(resp, "Retry-After", "1");
-		return false;
-	}
-	resp_store_error(resp, req->db);
-	return false;
+	req->read_audit.action = action;
+	req->read_audit.entity = entity;
+	req->read_audit.id = id;
 }

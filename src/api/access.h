@@ -30,9 +30,10 @@ void api_scope(struct req *req, const char *action, struct scope *s);
  * office MHD"). */
 void resp_forbidden_field(struct resp *resp, const char *field, const char *message);
 
-/* Appends the audit row of a file read (action "person.read", entity
- * "person"). False when the store failed: a 503 (busy) or 500 is written. */
-bool api_audit_read(struct req *req, struct resp *resp, const char *action, const char *entity,
-                    int64_t id);
+/* Reports the file read this request makes (action "person.read", entity
+ * "person"): the dispatcher appends its audit row after the read and
+ * answers only once the row is committed (503/500 otherwise). Only for
+ * ROUTE_AUDITED_READ routes. */
+void api_audit_read(struct req *req, const char *action, const char *entity, int64_t id);
 
 #endif

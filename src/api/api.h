@@ -55,6 +55,13 @@ struct req {
 	void *conn; /* server-private, for req_query/req_header */
 	/* set by a handler to the user name the request log line names */
 	const char *log_user;
+	/* The file read a ROUTE_AUDITED_READ handler reports (api_audit_read):
+	 * the dispatcher appends its audit row in a short write transaction
+	 * after the read, and answers only once that row is committed. */
+	struct {
+		const char *action, *entity;
+		int64_t id;
+	} read_audit;
 };
 
 /* Query-string argument or request header, NULL when absent. */

@@ -3,6 +3,8 @@
  * (api_dispatch: `safar demo`, tests) go through the same steps. */
 #include "api/dispatch.h"
 
+#include "api/common.h"
+
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
@@ -366,6 +368,24 @@ static const char *problem_detail(struct arena *a, const struct resp *out)
 	return reason;
 }
 
+/* The audit row of a file read, in its own short write transaction after
+ * the read committed. A read that cannot be recorded is not answered: the
+ * response is replaced by the error. */
+static void append_read_audit(struct db *db, struct req *req, struct resp *out)
+{
+	int rc = db_begin(db, true);
+	if (rc == 0)
+		rc = api_audit(req, req->read_audit.action, req->read_audit.entity,
+		               req->read_audit.id, NULL);
+	if (rc == 0)
+		rc = db_commit(db);
+	if (rc < 0) {
+		db_rollback(db);
+		out->nheaders = 0;
+		problem_db(out, db, rc, "recording a file read in the audit log");
+	}
+}
+
 int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp *out)
 {
 	struct json_object *body = NULL;
@@ -408,11 +428,10 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 	 * handler's data, one transaction per request instead of several. */
 	bool own_tx = route->flags & ROUTE_OWN_TX;
 	if (!own_tx) {
-		/* An audited read appends its audit row: it takes the write lock
-		 * at once, as writes do, instead of failing to upgrade a stale
-		 * read snapshot. */
-		bool write = (strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0) ||
-		             (route->flags & ROUTE_AUDITED_READ);
+		/* An audited read runs in a read transaction like any GET; its
+		 * audit row is appended afterwards (append_read_audit), so reads
+		 * do not queue behind each other for the write lock. */
+		bool write = strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0;
 		rc = db_begin(db, write);
 		if (rc < 0) {
 			problem_db(out, db, rc, "starting a transaction");
@@ -504,6 +523,8 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 				db_rollback(db);
 				out->nheaders = 0;
 				problem_db(out, db, rc, "committing");
+			} else if (req.read_audit.action) {
+				append_read_audit(db, &req, out);
 			}
 		} else {
 			db_rollback(db);

@@ -62,9 +62,8 @@ static void respond_household(struct req *req, struct resp *resp, const struct s
 		resp_not_found(resp, "household", arena_printf(req->arena, "%lld", (long long)id));
 		return;
 	}
-	if (!strcmp(req->method, "GET") &&
-	    !api_audit_read(req, resp, "household.read", "household", id))
-		return;
+	if (!strcmp(req->method, "GET"))
+		api_audit_read(req, "household.read", "household", id);
 	write_household(resp_json(resp, status), &h);
 	if (status == 201)
 		resp_header(resp, "Location",

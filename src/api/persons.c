@@ -186,8 +186,8 @@ static void respond_person(struct req *req, struct resp *resp, const struct scop
 		resp_not_found(resp, "person", arena_printf(req->arena, "%lld", (long long)id));
 		return;
 	}
-	if (!strcmp(req->method, "GET") && !api_audit_read(req, resp, "person.read", "person", id))
-		return;
+	if (!strcmp(req->method, "GET"))
+		api_audit_read(req, "person.read", "person", id);
 	write_person(resp_json(resp, status), &p, true);
 	if (status == 201)
 		resp_header(resp, "Location",

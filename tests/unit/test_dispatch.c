@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "api/api.h"
+#include "api/access.h"
 #include "api/dispatch.h"
 #include "domain/perm.h"
 #include "store/db.h"
@@ -270,14 +271,13 @@ static void write_then_answer(struct req *req, struct resp *resp)
 	jsonw_end(w);
 }
 
-/* A read that leaves an audit row (as the read of a person's file does). */
+/* A read that reports its audit row (as the read of a person's file does). */
 static void read_and_audit(struct req *req, struct resp *resp)
 {
-	struct audit_entry e = {
-	    .at = "2026-11-26T10:00:00Z", .client = "test", .action = "test.read"};
-	assert_int_equal(audit_write(req->db, &e), 0);
+	api_audit_read(req, "test.read", "test", 7);
 	resp_json(resp, 200);
 	jsonw_obj(&resp->w);
+	jsonw_kstr(&resp->w, "secret", "the file");
 	jsonw_end(&resp->w);
 }
 
@@ -319,12 +319,27 @@ static void error_status_rolls_back(void **state)
 	assert_false(db_in_transaction(db));
 }
 
-static void an_audited_read_runs_in_a_write_transaction(void **state)
+static void an_audited_read_leaves_its_row(void **state)
 {
-	const char *sql = "SELECT count(*) FROM audit_log WHERE action = 'test.read'";
+	const char *sql = "SELECT count(*) FROM audit_log WHERE action = 'test.read' AND "
+	                  "entity = 'test' AND entity_id = 7";
 	int64_t before = count(sql);
 	assert_int_equal(run_table("GET", "/r"), 200);
+	body_has("the file");
 	assert_int_equal(count(sql), before + 1);
+	assert_false(db_in_transaction(db));
+}
+
+/* A read whose audit row cannot be written is not answered. */
+static void an_unrecorded_read_is_not_answered(void **state)
+{
+	assert_int_equal(db_exec(db, "CREATE TEMP TRIGGER block_audit BEFORE INSERT ON "
+	                             "main.audit_log BEGIN SELECT RAISE(ABORT, 'blocked'); END"),
+	                 DB_OK);
+	int status = run_table("GET", "/r");
+	assert_int_equal(db_exec(db, "DROP TRIGGER temp.block_audit"), DB_OK);
+	assert_int_equal(status, 500);
+	assert_null(strstr(buf_str(&out.body), "the file"));
 	assert_false(db_in_transaction(db));
 }
 
@@ -508,7 +523,8 @@ int main(void)
 	    cmocka_unit_test(missing_permission_is_403),
 	    cmocka_unit_test(me_lists_roles_and_permissions),
 	    cmocka_unit_test(error_status_rolls_back),
-	    cmocka_unit_test(an_audited_read_runs_in_a_write_transaction),
+	    cmocka_unit_test(an_audited_read_leaves_its_row),
+	    cmocka_unit_test(an_unrecorded_read_is_not_answered),
 	    cmocka_unit_test(refusals_are_audited_after_the_rollback),
 	    cmocka_unit_test(params_and_lists),
 	    cmocka_unit_test(conflict_and_refused_shapes),
