@@ -172,6 +172,42 @@ test("a caseworker's day", async (t) => {
     await shot("en-person-file");
   });
 
+  await t.test("possible duplicates while typing (search API of issue 6, mocked in the page)", async () => {
+    const zahra = { id: 2, ref: "P-000002", given_name: "Zahra", family_name: "Ahmadi", given_name_native: "زهرا", family_name_native: "احمدی", sex: "F", birth_date: "1988-07-15" };
+    const candidates = [{ person: zahra, score: 87, explanation: "same names, same birth year" }];
+    const sent = [];
+    await page.route("**/api/v1/persons/search?*", (route) => route.fulfill({ json: { items: candidates } }));
+    await page.route("**/api/v1/persons", async (route) => {
+      if (route.request().method() !== "POST") return route.fallback();
+      const body = route.request().postDataJSON();
+      sent.push(body);
+      if (body.check_duplicates)
+        return route.fulfill({ status: 409, contentType: "application/problem+json", json: { type: "about:blank", title: "Conflict", status: 409, detail: "possible duplicates", duplicates: candidates } });
+      return route.fulfill({ status: 201, json: { ...zahra, documents: [], consents: [], households: [], cases: [], vulnerabilities: [], languages: [] } });
+    });
+    // the app found out earlier that search was missing: start it afresh
+    await page.reload();
+    await go("#/persons/new");
+    await page.fill("input[name=given_name]", "Zahra");
+    await page.fill("input[name=family_name]", "Ahmadi");
+    await page.locator(".dup-panel .dup-items li").first().waitFor();
+    assert.match(await text(".dup-panel"), /P-000002/);
+    assert.match(await text(".dup-panel"), /87% alike/);
+    await page.check("#sex-F");
+    await page.click("#save-person");
+    await page.waitForSelector("#dup-reason");
+    await shot("en-register-duplicates");
+    await page.fill("#dup-reason", "a different Zahra: other father, other tazkira");
+    await page.click(".dup-lead button");
+    await page.waitForURL(/#\/persons\/2$/);
+    assert.equal(sent.length, 2);
+    assert.equal(sent[0].check_duplicates, true);
+    assert.equal(sent[1].check_duplicates, undefined);
+    assert.equal(sent[1].duplicate_override_reason, "a different Zahra: other father, other tazkira");
+    await page.unroute("**/api/v1/persons/search?*");
+    await page.unroute("**/api/v1/persons");
+  });
+
   await t.test("a known date in both calendars", async () => {
     // typed as 1363-02-12 (Solar Hijri, in Persian digits): 2 May 1984
     await go("#/persons/1");
@@ -306,15 +342,59 @@ test("a caseworker's day", async (t) => {
     await page.selectOption("#calendar-select", "gregorian");
   });
 
-  await t.test("admin pages and sign out", async () => {
+  await t.test("sign out, sign in as the administrator", async () => {
     await page.click("#sign-out");
     await page.waitForSelector("#signin-title");
     assert.equal(await page.locator("#topbar").isHidden(), true);
     await signIn("admin");
+  });
+
+  await t.test("user administration (users API of issue 3, mocked in the page)", async () => {
+    const stamp = "2026-11-26T10:00:00Z";
+    const users = [
+      { id: 1, username: "admin", display_name: "admin", roles: ["admin"], offices: ["THR", "MHD", "SHZ", "ISF", "KRM"], disabled: false, locale: "en", calendar: "gregorian", version: 1, created_at: stamp, updated_at: stamp },
+      { id: 2, username: "maryam", display_name: "Maryam Rahimi", roles: ["caseworker", "supervisor"], offices: ["THR"], disabled: false, locale: "fa", calendar: "solar_hijri", version: 3, created_at: stamp, updated_at: stamp },
+    ];
+    const patches = [];
+    await page.route("**/api/v1/users**", async (route) => {
+      const req = route.request();
+      if (req.method() === "GET") return route.fulfill({ json: { items: users, next_cursor: null } });
+      const body = req.postDataJSON();
+      patches.push({ method: req.method(), url: req.url(), body, csrf: req.headers()["x-csrf-token"] });
+      const u = users.find((x) => x.id === Number(req.url().split("/").pop()));
+      const { password, ...rest } = body;
+      Object.assign(u, rest, { version: u.version + 1 });
+      return route.fulfill({ json: u });
+    });
+    await page.reload();
+    await go("#/admin/users");
+    await page.waitForSelector(".table-wrap table");
+    assert.match(await text(".mainnav"), /Users/);
+    await page.click("button[aria-label='Change maryam']");
+    await page.waitForSelector("dialog[open] .user-form");
+    await page.check("dialog[open] input[name='role:data_officer']");
+    await page.check("dialog[open] [data-field=disabled] input");
+    await page.fill("dialog[open] input[type=password]", "A-new-password-for-Maryam-2026");
+    await shot("en-admin-user-edit");
+    await page.click("dialog[open] button[type=submit]");
+    await page.waitForSelector("dialog[open]", { state: "detached" });
+    await page.locator(".table-wrap td").getByText("disabled", { exact: true }).waitFor();
+    assert.equal(patches.length, 1);
+    const p = patches[0];
+    assert.equal(p.method, "PATCH");
+    assert.match(p.url, /\/api\/v1\/users\/2$/);
+    assert.ok(p.csrf, "the CSRF token is sent");
+    assert.deepEqual(p.body, { version: 3, display_name: "Maryam Rahimi", roles: ["supervisor", "caseworker", "data_officer"], offices: ["THR"], password: "A-new-password-for-Maryam-2026", disabled: true });
+    await shot("en-admin-users");
+    await page.unroute("**/api/v1/users**");
+    await page.reload();
+  });
+
+  await t.test("admin pages and sign out", async () => {
     await go("#/admin/users");
     // the users API arrives with access control: either its table or a note
     await page.waitForSelector("#users-unavailable, .table-wrap table");
-    await shot("en-admin-users");
+    await shot("en-admin-users-server");
     await go("#/admin/offices");
     await page.waitForSelector(".table-wrap table");
     assert.match(await text(".table-wrap"), /THR/);

@@ -38,6 +38,12 @@ function caseColumns(extra = []) {
   ];
 }
 
+// The short form for the narrow column: reference, principal, and when.
+function shortColumns(label, cell, sort) {
+  const [ref, , , principal] = caseColumns();
+  return [ref, principal, { label, cell, sort }];
+}
+
 function lastMove(c, status) {
   const rows = (c.history || []).filter((x) => x.to === status);
   return rows.length ? rows[rows.length - 1].at : null;
@@ -127,13 +133,13 @@ export async function render({ root, alive }) {
     box.append(h("h3", { text: t("home.ready_to_travel") }));
     box.append(
       ready.items.length
-        ? dataTable(caseColumns([{ label: t("home.ready_since"), cell: (c) => fmtDateTime(lastMove(c, "travel_ready")), sort: (c) => lastMove(c, "travel_ready") }]).filter((_, i) => i !== 2), ready.items)
+        ? dataTable(shortColumns(t("home.ready_since"), (c) => fmtDateTime(lastMove(c, "travel_ready")), (c) => lastMove(c, "travel_ready")), ready.items)
         : empty(t("home.ready_none")),
     );
     box.append(h("h3", { text: t("home.departed_week") }));
     box.append(
       recent.length
-        ? dataTable(caseColumns([{ label: t("home.departed_at"), cell: (c) => fmtDateTime(lastMove(c, "departed")), sort: (c) => lastMove(c, "departed") }]).filter((_, i) => i !== 2), recent)
+        ? dataTable(shortColumns(t("home.departed_at"), (c) => fmtDateTime(lastMove(c, "departed")), (c) => lastMove(c, "departed")), recent)
         : empty(t("home.departed_none")),
     );
     depBox.lastChild.replaceWith(box);

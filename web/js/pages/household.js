@@ -10,7 +10,7 @@ import { HOUSEHOLD_RELATIONSHIPS } from "../enums.js";
 import { loadDraft, saveDraft, dropDraft } from "../drafts.js";
 import {
   pageHeader, field, select, input, enumOptions, enumLabel, onSubmit, showProblem, clearErrors, toast,
-  nameEl, ltr, button, empty, problemBox, dataTable, loading,
+  nameEl, ltr, button, empty, problemBox, busy,
 } from "../ui.js";
 
 function summary(p) {
@@ -232,7 +232,7 @@ export async function render({ root, params, query, alive }) {
   });
   // browsing: the list, page by page
   let browseCursor = null;
-  const browse = async (btn) => {
+  const browse = (btn) => busy(btn, async () => {
     try {
       const r = await api.get("/persons", { limit: 20, cursor: browseCursor });
       browseCursor = r.next_cursor;
@@ -241,7 +241,7 @@ export async function render({ root, params, query, alive }) {
     } catch (e) {
       results.replaceChildren(problemBox(e));
     }
-  };
+  });
   find.append(
     lookForm,
     h("div", { class: "actions" },

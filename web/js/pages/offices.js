@@ -15,7 +15,7 @@ async function provinceOptions(country) {
   }
 }
 
-function officeForm(o, countries, onSaved) {
+function officeForm(o, countries, onSaved, onClose) {
   const isNew = !o;
   const code = input({ dir: "ltr", maxlength: 3, value: o?.code || "", readonly: !isNew || null, class: "short" });
   const name = input({ dir: "auto", maxlength: 100, value: o?.name || "" });
@@ -35,7 +35,9 @@ function officeForm(o, countries, onSaved) {
       field({ label: t("offices.country"), control: country, field: "country", required: true }),
       field({ label: t("offices.province"), control: province, field: "province", required: true }),
     ),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary", text: t(isNew ? "offices.create" : "common.save") })),
+    h("div", { class: "actions" },
+      h("button", { type: "submit", class: "btn primary", text: t(isNew ? "offices.create" : "common.save") }),
+      h("button", { type: "button", class: "btn ghost", on: { click: onClose }, text: t("common.cancel") })),
   );
   onSubmit(form, async () => {
     try {
@@ -64,8 +66,7 @@ export async function render({ root, alive }) {
       d.close();
       toast(t("offices.saved", { code: saved.code }));
       reload();
-    }) });
-    d.el.append(h("div", { class: "actions" }, h("button", { type: "button", class: "btn ghost", on: { click: () => d.close() }, text: t("common.close") })));
+    }, () => d.close()) });
   };
   if (manage) root.append(h("div", { class: "actions" }, h("button", { type: "button", class: "btn primary", on: { click: () => edit(null) }, text: t("offices.new") })));
   const provinces = {};

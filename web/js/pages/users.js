@@ -21,12 +21,12 @@ function checks(kind, values, chosen, labelOf, apiField) {
 
 const chosen = (form, kind) => $$(`input[name^="${kind}:"]`, form).filter((x) => x.checked).map((x) => x.value);
 
-function userForm(u, offices, onSaved) {
+function userForm(u, offices, onSaved, onClose) {
   const isNew = !u;
   const username = input({ dir: "ltr", autocomplete: "off", value: u?.username || "", readonly: !isNew || null });
   const display = input({ dir: "auto", value: u?.display_name || "" });
   const password = input({ type: "password", dir: "ltr", autocomplete: "new-password" });
-  const disabled = checkbox(t("users.disabled"), { checked: !!u?.disabled, field: "disabled" });
+  const disabled = checkbox(t("users.disable_label"), { checked: !!u?.disabled, field: "disabled" });
   const form = h("form", { class: "user-form", novalidate: true },
     h("div", { class: "grid-2" },
       field({ label: t("auth.username"), control: username, field: "username", required: isNew }),
@@ -36,7 +36,9 @@ function userForm(u, offices, onSaved) {
     ),
     checks("role", ENUMS.role, u?.roles || [], (r) => enumLabel("role", r), "roles"),
     checks("office", offices.map((o) => o.code), u?.offices || [], (c) => officeLabel(offices.find((o) => o.code === c)), "offices"),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary", text: t(isNew ? "users.create" : "common.save") })),
+    h("div", { class: "actions" },
+      h("button", { type: "submit", class: "btn primary", text: t(isNew ? "users.create" : "common.save") }),
+      h("button", { type: "button", class: "btn ghost", on: { click: onClose }, text: t("common.cancel") })),
   );
   onSubmit(form, async () => {
     const body = { display_name: display.value.trim() || null, roles: chosen(form, "role"), offices: chosen(form, "office") };
@@ -84,8 +86,7 @@ export async function render({ root, alive, refreshNav }) {
       d.close();
       toast(t("users.saved", { name: saved.username }));
       reload();
-    }) });
-    d.el.append(h("div", { class: "actions" }, h("button", { type: "button", class: "btn ghost", on: { click: () => d.close() }, text: t("common.close") })));
+    }, () => d.close()) });
     const first = d.el.querySelector("input:not([readonly])");
     if (first) first.focus();
   };
