@@ -296,6 +296,63 @@ test("a caseworker's day", async (t) => {
     await shot("en-cases");
   });
 
+  await t.test("a step that needs a reason, by keyboard alone", async () => {
+    // a second case: Ali alone, in the MOVEMENT programme, then withdrawn
+    await go("#/persons/3");
+    await page.click("a[href='#/cases/new?person=3']");
+    await page.waitForSelector("#open-case-submit");
+    await page.selectOption("#case-program", "MOVEMENT");
+    await page.uncheck(".member-pick input[type=checkbox] >> nth=0");
+    await page.uncheck(".member-pick input[type=checkbox] >> nth=1");
+    await page.uncheck(".member-pick input[type=checkbox] >> nth=2");
+    await page.click("#open-case-submit");
+    await page.waitForURL(/#\/cases\/2$/);
+    await page.waitForSelector(".steps button[data-to=withdrawn]");
+    assert.equal(await page.locator("table.data tbody tr").count(), 1, "only the principal");
+    await page.focus(".steps button[data-to=withdrawn]");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("dialog[open] textarea");
+    // an empty reason is refused in the dialog, with a message
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    assert.match(await text("dialog[open] .field-error"), /Write the reason/);
+    await page.focus("dialog[open] textarea");
+    await page.keyboard.type("the family decided to stay in Iran");
+    await page.keyboard.press("Tab");
+    await shot("en-case-reason");
+    await page.keyboard.press("Enter");
+    await page.locator("#case-status").getByText("Withdrawn", { exact: true }).waitFor();
+    assert.match(await text(".timeline li:first-child"), /the family decided to stay in Iran/);
+    // the skip link takes the keyboard past the menu
+    await page.focus("#skip-link");
+    const box = await page.locator("#skip-link").boundingBox();
+    assert.ok(box && box.y >= 0, "the skip link shows when it has the focus");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "main");
+  });
+
+  await t.test("lists: sorting the page, filters, an empty result", async () => {
+    await go("#/persons");
+    await page.waitForSelector(".results table");
+    const names = () => page.locator(".results tbody tr td:nth-child(2)").allInnerTexts();
+    await page.click(".results th button.sort >> text=Date of birth");
+    const asc = await names();
+    assert.match(asc[0], /Ahmad/);
+    await page.click(".results th button.sort >> text=Date of birth");
+    assert.match((await names())[0], /Fatima/);
+    assert.equal(await page.getAttribute(".results th:nth-child(5)", "aria-sort"), "descending");
+    await page.selectOption(".filters [data-field=sex] select", "F");
+    await page.click(".filters button[type=submit]");
+    await page.waitForURL(/sex=F/);
+    await page.waitForSelector(".results table");
+    assert.equal(await page.locator(".results tbody tr").count(), 2);
+    await page.selectOption(".filters select >> nth=0", "document");
+    await page.fill("#lookup-value", "no-such-document");
+    await page.click(".filters button[type=submit]");
+    await page.waitForSelector(".results .empty");
+    assert.match(await text(".results .empty"), /No one matches these filters/);
+  });
+
   await t.test("Persian: right to left, translated, Solar Hijri dates", async () => {
     await go("#/cases/1");
     await page.click("#lang-toggle");
@@ -398,6 +455,16 @@ test("a caseworker's day", async (t) => {
     await go("#/admin/offices");
     await page.waitForSelector(".table-wrap table");
     assert.match(await text(".table-wrap"), /THR/);
+    // a new office, Zahedan in Sistan and Baluchestan
+    await page.click("text=New office");
+    await page.waitForSelector("dialog[open] .office-form");
+    await page.fill("dialog[open] [data-field=code] input", "ZAH");
+    await page.fill("dialog[open] [data-field=name] input", "Zahedan");
+    await page.waitForSelector("dialog[open] [data-field=province] option[value='IR-11']", { state: "attached" });
+    await page.selectOption("dialog[open] [data-field=province] select", "IR-11");
+    await page.click("dialog[open] button[type=submit]");
+    await page.waitForSelector("dialog[open]", { state: "detached" });
+    await page.locator(".table-wrap td").getByText("ZAH", { exact: true }).waitFor();
     await shot("en-admin-offices");
     await page.click("#lang-toggle");
     await page.waitForFunction(() => document.documentElement.dir === "rtl");

@@ -387,6 +387,10 @@ export function askReason({ title, lead }) {
       field({ label: t("case.reason"), control: area, required: true }),
       h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary", text: t("common.continue") }), cancel),
     );
+    area.addEventListener("input", () => {
+      area.removeAttribute("aria-invalid");
+      $(".field-error", form).textContent = "";
+    });
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const v = area.value.trim();
