@@ -232,11 +232,13 @@ const API_MESSAGES = [
   [/^member (P-\d+) \((.*)\) has not given consent to travel/, "guard.consent_travel"],
 ];
 
-export function apiMessage(msg) {
+// nameOf(ref) may give the person's name as the interface should write it
+// (in Persian script for Persian); the API writes it in Latin letters.
+export function apiMessage(msg, nameOf) {
   for (const [re, key] of API_MESSAGES) {
     const m = re.exec(msg || "");
     if (!m) continue;
-    if (key.startsWith("guard.")) return t(key, { ref: m[1], name: m[2] });
+    if (key.startsWith("guard.")) return t(key, { ref: m[1], name: (nameOf && nameOf(m[1])) || m[2] });
     if (key === "apierr.cannot_go")
       return t(key, { from: enumLabel("status", m[1]), to: enumLabel("status", m[2]) });
     if (key === "apierr.too_long") return t(key, { n: Number(m[2]) });

@@ -4,7 +4,7 @@
 // status timeline (who, when, why).
 import { api, ApiError } from "../api.js";
 import { h, clear } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, lang } from "../i18n.js";
 import { state, can, getCountries, countryName } from "../state.js";
 import { dateEl, fmtDateTime } from "../dates.js";
 import { ENUMS } from "../enums.js";
@@ -19,7 +19,24 @@ export async function render(ctx) {
   const { root, params, alive } = ctx;
   let c = await api.get(`/cases/${params.id}`);
   const countries = await getCountries();
+  // the members' native-script names (the case lists them in Latin letters)
+  const people = new Map();
+  const loadPeople = () =>
+    Promise.all(c.members.filter((m) => !people.has(m.person_id)).map(async (m) => {
+      people.set(m.person_id, await api.get(`/persons/${m.person_id}`).catch(() => null));
+    }));
+  await loadPeople();
   if (!alive()) return;
+  const withNative = (m) => {
+    const p = people.get(m.person_id);
+    return p ? { ...m, given_name_native: p.given_name_native, family_name_native: p.family_name_native } : m;
+  };
+  const displayName = (m) => {
+    const x = withNative(m);
+    const latin = [x.given_name, x.family_name].filter(Boolean).join(" ");
+    const native = [x.given_name_native, x.family_name_native].filter(Boolean).join(" ");
+    return lang() === "fa" ? native || latin : latin || native;
+  };
 
   const head = pageHeader([ltr(c.ref), " ", h("span", { id: "case-status" }, statusBadge(c.status))]);
   const stepsBox = h("section", { class: "panel steps", "aria-labelledby": "steps-h" });
@@ -97,9 +114,12 @@ export async function render(ctx) {
         const fix = /travel document/.test(er.message) ? "case.fix_document" : /consent to travel/.test(er.message) ? "case.fix_consent" : null;
         items.push(
           h("li", {},
-            h("span", { class: "reason" }, bdi(apiMessage(er.message))),
+            h("span", { class: "reason" }, bdi(apiMessage(er.message, (ref) => {
+              const who = c.members.find((x) => x.ref === ref);
+              return who ? displayName(who) : null;
+            }))),
             member && fix
-              ? h("span", { class: "fix" }, " — ", h("a", { href: `#/persons/${member.person_id}` }, t(fix, { name: [member.given_name, member.family_name].filter(Boolean).join(" ") })))
+              ? h("span", { class: "fix" }, " — ", h("a", { href: `#/persons/${member.person_id}` }, t(fix, { name: displayName(member) })))
               : null,
           ),
         );
@@ -125,7 +145,7 @@ export async function render(ctx) {
       h("h2", { id: "members-h", text: t("case.members") }),
       dataTable([
         { label: t("person.ref"), cell: (m) => h("a", { href: `#/persons/${m.person_id}` }, ltr(m.ref)), sort: (m) => m.ref },
-        { label: t("person.name"), cell: (m) => nameEl(m), sort: (m) => `${m.family_name || ""} ${m.given_name || ""}` },
+        { label: t("person.name"), cell: (m) => nameEl(withNative(m)), sort: (m) => `${m.family_name || ""} ${m.given_name || ""}` },
         { label: t("case.relationship"), cell: (m) => enumLabel("rel", m.relationship), sort: (m) => m.relationship },
       ], c.members, { caption: t("case.members") }),
     );

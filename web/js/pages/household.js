@@ -34,9 +34,11 @@ export async function render({ root, params, query, alive }) {
 
   if (!isNew) {
     saved = await api.get(`/households/${params.id}`);
+    // the whole records, for the names in both scripts
+    const full = await Promise.all(saved.members.map((m) => api.get(`/persons/${m.person_id}`).catch(() => m)));
     model = {
       headId: saved.head_person_id,
-      members: saved.members.map((m) => ({ person: summary(m), relationship: m.relationship })),
+      members: saved.members.map((m, i) => ({ person: summary(full[i]), relationship: m.relationship })),
       version: saved.version,
     };
   }
