@@ -10,3 +10,18 @@ function(embed_files out symbol)
     DEPENDS ${ARGN} ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
     COMMENT "Embedding ${symbol}" VERBATIM)
 endfunction()
+
+# embed_web(OUT SYMBOL BASE FILE...) generates OUT, a C file defining
+#   const struct web_asset SYMBOL[]  (path relative to BASE, data, len,
+#   content type, ETag) sorted by path and terminated by a {NULL} entry;
+# see src/http/static.h. An extension without a known content type stops
+# the build (add it to cmake/embed_web_run.cmake).
+function(embed_web out symbol base)
+  string(REPLACE ";" "|" files "${ARGN}")
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DSYMBOL=${symbol} -DBASE=${base}
+            "-DFILES=${files}" -P ${CMAKE_SOURCE_DIR}/cmake/embed_web_run.cmake
+    DEPENDS ${ARGN} ${CMAKE_SOURCE_DIR}/cmake/embed_web_run.cmake
+    COMMENT "Embedding ${symbol}" VERBATIM)
+endfunction()

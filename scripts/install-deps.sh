@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages Safar needs to build, run and test, skipping
 # the ones already present. Safe to run again; needs root (or sudo).
 #   scripts/install-deps.sh          build + run
-#   scripts/install-deps.sh --test   also what the test suite needs
+#   scripts/install-deps.sh --test   also what the test suite needs (with node,
+#                                    npm and chromium for the web app's tests)
 set -eu
 
 pkgs="build-essential cmake ninja-build pkg-config
@@ -10,6 +11,12 @@ pkgs="build-essential cmake ninja-build pkg-config
       libutf8proc-dev iso-codes"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs libcmocka-dev python3 sqlite3 curl clang-format"
+	# the web app's tests: node (with npm) and Debian's chromium, driven by
+	# playwright-core from tests/browser/package-lock.json; a node that is
+	# already there (any packaging) is used as it is
+	pkgs="$pkgs chromium"
+	command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+	command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 fi
 
 missing=""

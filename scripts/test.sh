@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite: installs what is missing, builds and runs every test
-# (cmocka unit tests and the API tests against a real `safar serve`) in the
+# (cmocka unit tests, the API tests against a real `safar serve`, the web
+# app's node tests and its browser test in headless chromium) in the
 # debug build, then again under AddressSanitizer + UndefinedBehaviorSanitizer,
 # and checks the formatting of the C sources. Exits non-zero on any failure.
 #   scripts/test.sh                 everything
@@ -10,6 +11,14 @@ set -eu
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --test
+
+# The browser tests' playwright-core (tests/browser/package-lock.json); they
+# fail rather than skip when it or chromium is missing.
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+	echo "== npm ci in tests/browser" >&2
+	(cd tests/browser && npm ci --no-audit --no-fund)
+fi
+export SAFAR_BROWSER_TESTS_REQUIRED=1
 
 jobs=$(nproc 2>/dev/null || echo 2)
 presets=${SAFAR_TEST_PRESETS:-debug asan}

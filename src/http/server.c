@@ -1,6 +1,8 @@
 /* The HTTP server on libmicrohttpd: an epoll thread pool that parses
  * requests, collects bodies into capped buffers and runs the request life
  * cycle of api/dispatch.c on the pool thread's own database connection.
+ * Paths outside /api are the browser app, served from the binary
+ * (http/static.h) without touching the database.
  *
  * Routes marked ROUTE_SLOW (password hashing: ~100 ms and 64 MiB each) do
  * not run on the pool: the connection is suspended, the request goes to a
@@ -35,6 +37,7 @@
 
 #include "api/dispatch.h"
 #include "http/router.h"
+#include "http/static.h"
 #include "store/db.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -145,13 +148,13 @@ static struct db *thread_db(struct server *srv)
 
 /* ---- responses ---- */
 
-static void add_security_headers(struct MHD_Response *mr)
+static void add_security_headers(struct MHD_Response *mr, const char *cache_control)
 {
 	MHD_add_response_header(mr, "Content-Security-Policy", CSP);
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
-	MHD_add_response_header(mr, "Cache-Control", "no-store");
+	MHD_add_response_header(mr, "Cache-Control", cache_control);
 }
 
 static enum MHD_Result send_response(struct request_state *st)
@@ -172,7 +175,7 @@ static enum MHD_Result send_response(struct request_state *st)
 	if (len)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
 		                        r->content_type ? r->content_type : "application/json");
-	add_security_headers(mr);
+	add_security_headers(mr, "no-store");
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(mr, r->headers[i][0], r->headers[i][1]);
 	if (atomic_load(&st->srv->stopping))
@@ -180,6 +183,46 @@ static enum MHD_Result send_response(struct request_state *st)
 	enum MHD_Result ret = MHD_queue_response(st->conn, (unsigned)r->status, mr);
 	MHD_destroy_response(mr);
 	st->status = r->status;
+	st->phase = PHASE_SENT;
+	return ret;
+}
+
+/* A file of the browser app (http/static.h): served from the embedded
+ * table without a copy, or a problem when there is none. */
+static enum MHD_Result send_static(struct request_state *st)
+{
+	struct static_reply sr;
+	static_route(st->in.method, st->in.path, api__header(&st->in, "If-None-Match"), &sr);
+	if (sr.status != 200 && sr.status != 304) {
+		api__resp_init(&st->resp, &st->arena);
+		if (sr.status == 405) {
+			resp_problem(&st->resp, 405, NULL,
+			             arena_printf(&st->arena, "%.200s accepts %s, not %.20s",
+			                          st->in.path, sr.allow, st->in.method));
+			resp_header(&st->resp, "Allow", sr.allow);
+		} else {
+			resp_problem(
+			    &st->resp, 404, NULL,
+			    arena_printf(&st->arena, "there is no file at %.200s", st->in.path));
+		}
+		return send_response(st);
+	}
+	const struct web_asset *f = sr.asset;
+	struct MHD_Response *mr =
+	    sr.status == 200
+	        ? MHD_create_response_from_buffer(f->len, (void *)f->data, MHD_RESPMEM_PERSISTENT)
+	        : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (!mr)
+		return MHD_NO;
+	if (sr.status == 200)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, f->content_type);
+	add_security_headers(mr, sr.cache_control);
+	MHD_add_response_header(mr, MHD_HTTP_HEADER_ETAG, f->etag);
+	if (atomic_load(&st->srv->stopping))
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
+	enum MHD_Result ret = MHD_queue_response(st->conn, (unsigned)sr.status, mr);
+	MHD_destroy_response(mr);
+	st->status = sr.status;
 	st->phase = PHASE_SENT;
 	return ret;
 }
@@ -501,6 +544,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		problem_too_large(st);
 		return send_response(st);
 	}
+	/* everything outside /api is the browser app */
+	if (static_owns(st->in.path))
+		return send_static(st);
 	struct route_match m;
 	if (router_match(api_routes(), st->in.method, st->in.path, &st->arena, &m) ==
 	        ROUTER_FOUND &&

@@ -1,0 +1,73 @@
+// Starts a throw-away Safar for the browser tests: `safar init` on a
+// temporary database, users added with `safar user add`, `safar serve` on a
+// free port. SAFAR_BIN names the binary (ctest sets it); otherwise the
+// first build found under build/.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const PASSWORD = "Correct-Horse-Battery-Staple-42";
+
+export function findBinary() {
+  if (process.env.SAFAR_BIN) return resolve(process.env.SAFAR_BIN);
+  for (const sub of ["build/debug", "build/asan", "build/release"]) {
+    const p = join(ROOT, sub, "safar");
+    if (existsSync(p)) return p;
+  }
+  throw new Error("safar binary not found: build it, or set SAFAR_BIN=path/to/safar");
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.on("error", rej);
+  });
+}
+
+// users: [{username, display, roles: "caseworker,supervisor", offices: "THR"}]
+export async function startSafar(users) {
+  const bin = findBinary();
+  const dir = mkdtempSync(join(tmpdir(), "safar-browser-"));
+  const db = join(dir, "safar.db");
+  const pw = join(dir, "password");
+  writeFileSync(pw, `${PASSWORD}\n`, { mode: 0o600 });
+  execFileSync(bin, ["init", "--db", db, "--password-file", pw], { stdio: "pipe" });
+  for (const u of users)
+    execFileSync(bin, ["user", "add", "--db", db, "--username", u.username, "--display-name", u.display,
+      "--role", u.roles, "--office", u.offices, "--password-file", pw], { stdio: "pipe" });
+  const port = await freePort();
+  const proc = spawn(bin, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`, "--threads", "2"], { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  await new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`safar serve did not start:\n${log}`)), 15000);
+    proc.stderr.on("data", (d) => {
+      log += d;
+      if (log.includes("listening on")) {
+        clearTimeout(timer);
+        res();
+      }
+    });
+    proc.on("exit", (code) => rej(new Error(`safar serve exited (${code}):\n${log}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill("SIGTERM");
+        await new Promise((res) => proc.on("exit", res));
+      }
+      rmSync(dir, { recursive: true, force: true });
+      return proc.exitCode;
+    },
+  };
+}
