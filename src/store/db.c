@@ -33,14 +33,28 @@ const char *db_kind(const struct db *db)
 	return db->drv->kind;
 }
 
+/* Remembers the code of a failure for db_last_error. */
+static int note(struct db *db, int rc)
+{
+	if (rc < 0)
+		db->last_error = rc;
+	return rc;
+}
+
+int db_last_error(const struct db *db)
+{
+	return db->last_error;
+}
+
 int db_begin(struct db *db, bool write)
 {
-	return db->drv->begin(db, write);
+	db->last_error = DB_OK;
+	return note(db, db->drv->begin(db, write));
 }
 
 int db_commit(struct db *db)
 {
-	return db->drv->commit(db);
+	return note(db, db->drv->commit(db));
 }
 
 void db_rollback(struct db *db)
@@ -81,7 +95,7 @@ void db_bind_bool(struct db_stmt *st, int idx, bool v)
 
 int db_step(struct db_stmt *st)
 {
-	return st->db->drv->step(st);
+	return note(st->db, st->db->drv->step(st));
 }
 
 int db_exec_stmt(struct db_stmt *st)
@@ -94,7 +108,7 @@ int db_exec_stmt(struct db_stmt *st)
 
 int db_exec(struct db *db, const char *sql)
 {
-	return db->drv->exec(db, sql);
+	return note(db, db->drv->exec(db, sql));
 }
 
 int64_t db_col_int(struct db_stmt *st, int col)

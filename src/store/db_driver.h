@@ -33,6 +33,7 @@ struct db_driver {
 
 struct db {
 	const struct db_driver *drv;
+	int last_error; /* db_last_error: set by db.c */
 };
 
 struct db_stmt {

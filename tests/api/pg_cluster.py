@@ -7,7 +7,8 @@ the server runs as the `postgres` user (PostgreSQL refuses to run as root).
 
     python3 tests/api/pg_cluster.py run -- COMMAND ARGS...
 
-starts a cluster, runs COMMAND with SAFAR_PG_URL (a URL for the role
+starts a cluster (unless SAFAR_PG_URL is set already: then it just runs
+COMMAND), runs COMMAND with SAFAR_PG_URL (a URL for the role
 `safar` on the database `postgres`, for creating test databases) and
 SAFAR_PG_CLUSTER (its directory) in the environment, stops the cluster
 whatever happens, and exits with COMMAND's status. scripts/pg-test-cluster.sh
@@ -302,6 +303,8 @@ def main(argv):
     if not cmd:
         sys.stderr.write("pg_cluster.py: no command given\n")
         return 2
+    if os.environ.get("SAFAR_PG_URL"):  # a cluster is already there: use it
+        return subprocess.call(cmd)
     t0 = time.monotonic()
     cluster = Cluster()
     # SIGTERM / SIGINT stop the cluster too: finally below runs.
