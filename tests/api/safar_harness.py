@@ -244,18 +244,21 @@ class Server:
     """A fresh database (init + users + tokens) and `safar serve` on a free
     port. stop() sends SIGTERM and returns the exit status."""
 
-    def __init__(self, users=USERS, keep=False, db=None):
+    def __init__(self, users=USERS, keep=False, db=None, pg_url=None):
         """db: an existing database to serve (initialised by another
-        Server); by default a new one is made and initialised."""
+        Server); by default a new one is made and initialised. pg_url: the
+        maintenance URL of the PostgreSQL cluster to make it on (default
+        SAFAR_PG_URL or the private cluster)."""
         self.bin = find_binary()
         self.dir = tempfile.mkdtemp(prefix="safar-api-")
         self.kind = STORE
         self.pg = None
         self.pg_name = None
+        self.pg_url = None
         if db:
             self.db = db
         elif STORE == "postgres":
-            maintenance = pg_maintenance_url()
+            maintenance = self.pg_url = pg_url or pg_maintenance_url()
             self.pg_name = "safar_test_" + uuid.uuid4().hex[:12]
             admin = pg_cluster.PgConnection(maintenance)
             admin.query('CREATE DATABASE "%s"' % self.pg_name)
@@ -384,7 +387,7 @@ class Server:
             self.pg = None
         if self.pg_name and not self.keep:
             try:
-                admin = pg_cluster.PgConnection(pg_maintenance_url())
+                admin = pg_cluster.PgConnection(self.pg_url or pg_maintenance_url())
                 admin.query('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % self.pg_name)
                 admin.close()
             except (OSError, pg_cluster.PgError) as e:
