@@ -202,8 +202,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+# For tests: nothing survives a crash, and nothing needs to.
+TEST_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
 class Cluster:
-    def __init__(self):
+    def __init__(self, settings=TEST_SETTINGS):
+        """settings: extra postgres -c options (see TEST_SETTINGS)."""
+        self.settings = settings
         self.bindir = pg_bindir()
         self.dir = tempfile.mkdtemp(prefix="safar-pg-")
         self.data = os.path.join(self.dir, "data")
@@ -250,8 +256,7 @@ class Cluster:
         for attempt in range(5):
             port = self.port or free_port()
             opts = ("-c listen_addresses=127.0.0.1 -p %d -c unix_socket_directories=%s "
-                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                    "-c max_connections=300 -c shared_buffers=32MB" % (port, self.dir))
+                    "-c max_connections=300 %s" % (port, self.dir, self.settings))
             p = self._run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60",
                           "-o", opts, "start", check=False)
             if p.returncode == 0:
