@@ -18,6 +18,7 @@
 #include "store/misc.h"
 #include "store/users.h"
 #include "store_fixture.h"
+#include "util/embedded.h"
 #include "util/xalloc.h"
 
 #define NOW "2026-11-26T10:00:00Z"
@@ -352,11 +353,34 @@ static void sql_the_server_refuses_is_a_bug(void **state)
 	assert_int_equal(count_offices(f->db), 1); /* the connection is fine */
 }
 
+/* Every migration exists for both drivers, under the same name: a schema
+ * change made for one store only fails here. */
+static void every_migration_exists_for_both_drivers(void **state)
+{
+	(void)state;
+	int sqlite = 0, postgres = 0;
+	for (const struct embedded_file *f = safar_embedded; f->name; f++) {
+		bool pg = !strncmp(f->name, "postgres/", 9);
+		const char *name = pg ? f->name + 9 : f->name;
+		if (strlen(name) < 5 || strcmp(name + strlen(name) - 4, ".sql") != 0)
+			continue;
+		*(pg ? &postgres : &sqlite) += 1;
+		char *twin = pg ? xstrdup(name) : xasprintf("postgres/%s", name);
+		if (!embedded_find(twin))
+			fail_msg("migration %s has no %s twin %s", f->name,
+			         pg ? "SQLite" : "PostgreSQL", twin);
+		free(twin);
+	}
+	assert_true(sqlite >= 3);
+	assert_int_equal(sqlite, postgres);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(every_migration_exists_for_both_drivers),
 	    T(a_parameter_may_be_used_twice_and_quotes_are_left_alone),
 	    T(integers_and_booleans_read_alike),
 	    T(a_statement_runs_again_after_it_is_done),
