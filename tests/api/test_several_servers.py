@@ -169,6 +169,45 @@ class TwoServersTest(unittest.TestCase):
 
 
 @needs_postgres
+class StartTest(unittest.TestCase):
+    """init refuses an initialised database; an unreachable PostgreSQL is a
+    clear error at start."""
+
+    def test_init_refuses_an_initialised_database(self):
+        srv = Server(users={})
+        try:
+            p = srv.cli("init", "--db", srv.db, "--password-file", srv.pwfile, check=False)
+            self.assertEqual(p.returncode, 1, p)
+            self.assertIn("already holds a Safar database", p.stderr)
+            self.assertEqual(p.stdout, "")
+            self.assertEqual(srv.query("SELECT count(*) FROM users")[0][0], 1)
+            # migrate and the other commands work on it
+            p = srv.cli("migrate", "--db", srv.db)
+            self.assertIn("schema", p.stdout + p.stderr)
+        finally:
+            srv.cleanup()
+
+    def test_an_unreachable_server_is_a_clear_error(self):
+        url = "postgresql://safar:Pa55word@127.0.0.1:%d/safar" % pg_cluster.free_port()
+        srv = Server(users={}, db=url)
+        try:
+            port = str(pg_cluster.free_port())
+            for args in (("serve", "--db", url, "--listen", "127.0.0.1:" + port),
+                         ("migrate", "--db", url), ("user", "list", "--db", url),
+                         ("init", "--db", url, "--password-file", srv.pwfile)):
+                t0 = time.monotonic()
+                p = srv.cli(*args, check=False)
+                self.assertEqual(p.returncode, 1, (args, p))
+                self.assertLess(time.monotonic() - t0, 10, args)
+                self.assertIn("cannot connect to PostgreSQL at postgresql://safar:***@127.0.0.1",
+                              p.stderr, args)
+                self.assertIn("Connection refused", p.stderr, args)
+                self.assertNotIn("Pa55word", p.stderr + p.stdout, args)
+        finally:
+            srv.cleanup()
+
+
+@needs_postgres
 class RestartTest(unittest.TestCase):
     """PostgreSQL stops and starts again under running servers."""
 
