@@ -2,7 +2,9 @@
 PostgreSQL as api-pg/test_store_portability): ids past 32 bits in filters,
 paths and bodies; list order; text compared as text."""
 
-from safar_harness import ApiTestCase, main
+import unittest
+
+from safar_harness import ApiTestCase, Server, main
 
 BIG = 3000000000  # past a 32-bit integer; no such record
 
@@ -45,6 +47,37 @@ class PortabilityTest(ApiTestCase):
                                              "serious_medical_condition"])
         self.assertEqual(self.cw.get("/persons/%d" % p["id"]).json["vulnerabilities"],
                          ["disability", "serious_medical_condition", "single_parent"])
+
+
+class CommandsTest(unittest.TestCase):
+    """The commands besides serve, on a database of their own."""
+
+    def test_demo_user_and_token_commands(self):
+        srv = Server(users={})
+        try:
+            p = srv.cli("demo", "--db", srv.db, "--families", "3", "--seed", "7")
+            self.assertIn("3 families", p.stdout)
+            n = srv.query("SELECT count(*) FROM persons")[0][0]
+            self.assertGreater(n, 3)
+            p = srv.cli("demo", "--db", srv.db, "--families", "1", check=False)
+            self.assertEqual(p.returncode, 1, p)
+            self.assertIn("already holds", p.stderr)
+            srv.add_user("zahra", "caseworker,trainer", "THR,MHD", "Zahra Ahmadi")
+            p = srv.cli("user", "list", "--db", srv.db)
+            self.assertIn("zahra", p.stdout)
+            srv.cli("user", "disable", "--db", srv.db, "--username", "zahra")
+            self.assertEqual(srv.query("SELECT disabled FROM users WHERE username = ?",
+                                       ("zahra",)), [(1,)])
+            token = srv.create_token("admin")
+            tid = srv.query("SELECT max(id) FROM api_tokens")[0][0]
+            srv.cli("token", "revoke", "--db", srv.db, "--id", str(tid))
+            self.assertIsNotNone(srv.query("SELECT revoked_at FROM api_tokens WHERE id = ?",
+                                           (tid,))[0][0])
+            self.assertTrue(token)
+            p = srv.cli("migrate", "--db", srv.db)
+            self.assertIn("0 migrations", p.stdout + p.stderr)
+        finally:
+            srv.cleanup()
 
 
 if __name__ == "__main__":
