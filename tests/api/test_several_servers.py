@@ -8,6 +8,7 @@ files sharing the suite's cluster.
 """
 
 import datetime
+import subprocess
 import threading
 import time
 import unittest
@@ -186,6 +187,29 @@ class StartTest(unittest.TestCase):
             self.assertIn("schema", p.stdout + p.stderr)
         finally:
             srv.cleanup()
+
+    def test_servers_starting_at_once_migrate_once(self):
+        """Each server migrates at start; several at once take turns."""
+        cluster = pg_cluster.Cluster().start()
+        try:
+            admin = pg_cluster.PgConnection(cluster.url)
+            admin.query("CREATE DATABASE fresh")
+            admin.close()
+            url = pg_cluster.with_database(cluster.url, "fresh")
+            srv = Server(users={}, db=url)
+            procs = [subprocess.Popen([srv.bin, "migrate", "--db", url], text=True,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                     for _ in range(4)]
+            outs = [p.communicate(timeout=60) for p in procs]
+            self.assertEqual([p.returncode for p in procs], [0] * 4, outs)
+            self.assertEqual(sum("applied 3 migrations" in o + e for o, e in outs), 1, outs)
+            c = pg_cluster.PgConnection(url)
+            self.assertEqual(c.query("SELECT version FROM schema_migrations ORDER BY 1"),
+                             [(1,), (2,), (3,)])
+            c.close()
+            srv.cleanup()
+        finally:
+            cluster.stop()
 
     def test_an_unreachable_server_is_a_clear_error(self):
         url = "postgresql://safar:Pa55word@127.0.0.1:%d/safar" % pg_cluster.free_port()
