@@ -210,15 +210,21 @@ out:
 
 /* Several servers may start at once on one PostgreSQL database and each
  * migrates at start: a session-level advisory lock makes them take turns
- * (the ledger check then finds the work done). SQLite's BEGIN IMMEDIATE
- * already serialises writers. The key is arbitrary but fixed. */
+ * (the ledger check then finds the work done), waiting as long as the
+ * migrations of the first take (the session's 5 s lock_timeout is lifted
+ * for that wait only). SQLite's BEGIN IMMEDIATE already serialises
+ * writers. The key is arbitrary but fixed. */
 static int migration_lock(struct db *db, bool take)
 {
 	if (!strcmp(db_kind(db), "sqlite"))
 		return DB_OK;
-	struct db_stmt *st = take ? db_prepare(db, "SELECT pg_advisory_lock(7237431902)")
-	                          : db_prepare(db, "SELECT pg_advisory_unlock(7237431902)");
-	return db_exec_stmt(st);
+	if (!take)
+		return db_exec_stmt(db_prepare(db, "SELECT pg_advisory_unlock(7237431902)"));
+	int rc = db_exec_stmt(db_prepare(db, "SELECT set_config('lock_timeout', '0', false)"));
+	if (!rc)
+		rc = db_exec_stmt(db_prepare(db, "SELECT pg_advisory_lock(7237431902)"));
+	int rc2 = db_exec_stmt(db_prepare(db, "SELECT set_config('lock_timeout', '5s', false)"));
+	return rc ? rc : rc2;
 }
 
 int db_migrate(struct db *db, int *applied, char **cause)
@@ -252,7 +258,7 @@ int db_migrate(struct db *db, int *applied, char **cause)
 	if (applied)
 		*applied = count;
 out:
-	migration_lock(db, false);
+	(void)migration_lock(db, false);
 	free(m);
 	return rc;
 }
