@@ -7,10 +7,12 @@
 set -eu
 
 pkgs="build-essential cmake ninja-build pkg-config
-      libmicrohttpd-dev libsqlite3-dev libsodium-dev libjson-c-dev
+      libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev libjson-c-dev
       libutf8proc-dev iso-codes"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs libcmocka-dev python3 sqlite3 curl clang-format"
+	# postgresql: the test suite runs the API tests on a throw-away cluster too
+	pkgs="$pkgs postgresql"
 	# the web app's tests: node (with npm) and Debian's chromium, driven by
 	# playwright-core from tests/browser/package-lock.json; a node that is
 	# already there (any packaging) is used as it is

@@ -4,8 +4,12 @@
 # app's node tests and its browser test in headless chromium) in the
 # debug build, then again under AddressSanitizer + UndefinedBehaviorSanitizer,
 # and checks the formatting of the C sources. Exits non-zero on any failure.
+# Each ctest run happens inside a throw-away PostgreSQL cluster
+# (tests/api/pg_cluster.py, stopped afterwards pass or fail), so the store
+# tests and the API suite run on SQLite and on PostgreSQL (labels: pg).
 #   scripts/test.sh                 everything
 #   SAFAR_TEST_PRESETS=debug scripts/test.sh   only the debug build
+#   SAFAR_TEST_PG=0 scripts/test.sh            SQLite only (ctest -LE pg)
 #   scripts/test.sh -R api          extra arguments go to ctest
 set -eu
 cd "$(dirname "$0")/.."
@@ -37,7 +41,15 @@ for preset in $presets; do
 	echo "== $preset: tests" >&2
 	# ctest prints a line per test and the summary ("100% tests passed, 0
 	# tests failed out of N", then the failed tests' names).
-	if ! ctest --preset "$preset" --parallel "$jobs" "$@"; then
+	if [ "${SAFAR_TEST_PG:-1}" = 0 ]; then
+		ctest_ok=true
+		ctest --preset "$preset" --parallel "$jobs" -LE pg "$@" || ctest_ok=false
+	else
+		ctest_ok=true
+		python3 tests/api/pg_cluster.py run -- \
+			ctest --preset "$preset" --parallel "$jobs" "$@" || ctest_ok=false
+	fi
+	if ! $ctest_ok; then
 		failed="$failed $preset-tests"
 	fi
 done

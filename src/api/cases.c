@@ -339,6 +339,20 @@ static int load_case(struct req *req, struct resp *resp, const struct scope *sco
 	return rc;
 }
 
+/* 409 for a version-checked write that changed nothing: another writer
+ * committed since the case was read (on PostgreSQL this request then read
+ * the older version), so the version reported is read again. */
+static void conflict(struct req *req, struct resp *resp, const struct case_rec *read)
+{
+	struct case_rec now;
+	int rc = cases_get(req->db, req->arena, NULL, read->id, &now);
+	if (rc < 0) {
+		resp_store_error(resp, req->db);
+		return;
+	}
+	resp_conflict(resp, rc == 1 ? now.version : read->version);
+}
+
 static void detail_members(struct jsonw *w, const struct case_member *m, int n)
 {
 	jsonw_karr(w, "members");
@@ -579,7 +593,7 @@ static void case_update(struct req *req, struct resp *resp)
 		goto store_error;
 	if (rc == 0) {
 		buf_release(&detail);
-		resp_conflict(resp, k.version);
+		conflict(req, resp, &k);
 		return;
 	}
 	if ((rc = audit(req, "case.update", k.id, &detail)) < 0)
@@ -717,7 +731,7 @@ static void case_transition(struct req *req, struct resp *resp)
 	if (rc < 0)
 		goto store_error;
 	if (rc == 0) {
-		resp_conflict(resp, k.version);
+		conflict(req, resp, &k);
 		return;
 	}
 	struct jsonw w;

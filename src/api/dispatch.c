@@ -298,7 +298,11 @@ static void problem_unauthorized(struct resp *out, int auth)
 static void problem_db(struct resp *out, struct db *db, int rc, const char *what)
 {
 	if (rc == DB_BUSY || rc == DB_UNAVAILABLE) {
-		resp_problem(out, 503, NULL, "the database is busy; try again in a moment");
+		if (rc == DB_UNAVAILABLE)
+			log_error("%s: database unavailable: %s", what, db_errmsg(db));
+		resp_problem(out, 503, NULL,
+		             rc == DB_BUSY ? "the database is busy; try again in a moment"
+		                           : "the database is unavailable; try again in a moment");
 		resp_header(out, "Retry-After", "1");
 		return;
 	}

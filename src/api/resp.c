@@ -273,6 +273,17 @@ void resp_conflict(struct resp *r, int64_t current_version)
 
 void resp_store_error(struct resp *r, struct db *db)
 {
+	int code = db ? db_last_error(db) : DB_UNAVAILABLE;
+	if (code == DB_BUSY || code == DB_UNAVAILABLE) {
+		log_error("database %s: %s", code == DB_BUSY ? "busy" : "unavailable",
+		          db ? db_errmsg(db) : "(no connection)");
+		resp_problem(r, 503, NULL,
+		             code == DB_BUSY
+		                 ? "the database is busy; try again in a moment"
+		                 : "the database is unavailable; try again in a moment");
+		resp_header(r, "Retry-After", "1");
+		return;
+	}
 	log_error("database error: %s", db ? db_errmsg(db) : "(no connection)");
 	resp_problem(r, 500, NULL,
 	             "the database reported an error; nothing was changed. Try again, or ask "

@@ -1,6 +1,8 @@
 /* `safar init`: a new database with its offices and first admin. The file
  * is created exclusively (never overwriting anything) and removed again
- * if any later step fails, so a failed init can simply be run again. */
+ * if any later step fails, so a failed init can simply be run again. A
+ * PostgreSQL database (made beforehand with createdb) is refused once it
+ * has users. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -77,6 +79,27 @@ static void remove_database(const char *path)
 		unlink(p);
 		free(p);
 	}
+}
+
+/* A server database that already has users was initialised before (one
+ * with the schema but no user is what a failed init leaves: go on). */
+static int refuse_initialised(struct db *db, const char *url)
+{
+	int version = db_schema_version(db);
+	int64_t users = 0;
+	if (version < 0)
+		return cli_fail("init", "cannot read %s: %s", url, db_errmsg(db));
+	if (version == 0)
+		return 0;
+	if (users_count(db, &users) < 0)
+		return cli_fail("init", "cannot read %s: %s", url, db_errmsg(db));
+	if (users == 0)
+		return 0;
+	return cli_fail("init",
+	                "%s already holds a Safar database (schema %d, %lld users); init never "
+	                "overwrites a database. To upgrade it run 'safar migrate --db %s'; to "
+	                "start afresh drop and create the database (dropdb, createdb)",
+	                url, version, (long long)users, url);
 }
 
 /* The offices and the admin, in one transaction with their audit rows. */
@@ -199,13 +222,20 @@ int cmd_init(int argc, char **argv)
 		cli_fail("init", "cannot hash the password (out of memory?)");
 		goto out;
 	}
-	if (create_file(path))
-		goto out;
-	created = true;
+	/* A server database (postgresql://...) is made by its administrator
+	 * (createdb); a file is created here. */
+	bool server = strstr(path, "://") != NULL;
+	if (!server) {
+		if (create_file(path))
+			goto out;
+		created = true;
+	}
 	if (db_open(&db, path, false, &cause)) {
 		cli_fail("init", "%s", cause);
 		goto out;
 	}
+	if (server && refuse_initialised(db, path))
+		goto out;
 	if (db_migrate(db, NULL, &cause)) {
 		cli_fail("init", "%s: %s", path, cause);
 		goto out;

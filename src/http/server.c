@@ -137,8 +137,8 @@ static struct db *thread_db(struct server *srv)
 		return db;
 	char *cause = NULL;
 	if (db_open(&db, srv->cfg->db_url, false, &cause) < 0) {
-		log_error("cannot open the database %s: %s", srv->cfg->db_url,
-		          cause ? cause : "unknown error");
+		/* the cause names the database (a URL without its password) */
+		log_error("%s", cause ? cause : "cannot open the database");
 		free(cause);
 		return NULL;
 	}
@@ -615,9 +615,12 @@ static int check_database(const char *url, char **cause)
 		return -1;
 	}
 	if (db_open(&db, url, false, &why) < 0) {
-		*cause = xasprintf("cannot open database %s: %s (run `safar init --db %s` to "
-		                   "create one)",
-		                   url, why ? why : "unknown error", url);
+		if (strstr(url, "://")) /* a server: the driver's message says where and why */
+			*cause = xstrdup(why ? why : "cannot connect to the database");
+		else
+			*cause = xasprintf("cannot open database %s: %s (run `safar init --db %s` "
+			                   "to create one)",
+			                   url, why ? why : "unknown error", url);
 		free(why);
 		return -1;
 	}
@@ -686,6 +689,10 @@ int server_run(const struct server_config *cfg, char **cause)
 	if (!threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 1;
+		/* A thread on PostgreSQL waits for the server at every statement:
+		 * two per CPU keep the CPUs busy (bench/stores.sh). */
+		if (strstr(cfg->db_url, "://"))
+			threads *= 2;
 	}
 	unsigned flags =
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;

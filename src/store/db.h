@@ -1,7 +1,8 @@
 /* The database connection behind every store module: a narrow, driver-
- * neutral interface. SQLite implements it now (db_sqlite.c); PostgreSQL
- * will implement the same functions later, chosen by the URL given to
- * db_open. Only files under store/ include this header.
+ * neutral interface with two drivers, SQLite (db_sqlite.c, a file path) and
+ * PostgreSQL (db_pg.c, a postgresql:// or postgres:// URL), chosen by the
+ * URL given to db_open (db.c). Only files under store/ include this header
+ * (and api/ for db_errmsg and db_last_error in error responses).
  *
  * SQL text given to db_prepare is portable SQL with numbered parameters
  * ?1, ?2, ... (the PostgreSQL driver rewrites them to $1, $2). It is always
@@ -30,8 +31,11 @@ enum {
 	DB_UNAVAILABLE = -4 /* server gone (PostgreSQL); try again later */
 };
 
-/* Opens the database at url (a file path for SQLite). With create false a
- * missing file is an error. On failure *cause gets a message (free it). */
+/* Opens the database at url: a file path for SQLite, postgresql://... or
+ * postgres://... (libpq's URL form) for PostgreSQL. With create false a
+ * missing file is an error (a PostgreSQL database must exist: createdb).
+ * On failure *cause gets a message (free it); DB_UNAVAILABLE when a
+ * PostgreSQL server cannot be reached. */
 __attribute__((warn_unused_result)) int db_open(struct db **out, const char *url, bool create,
                                                 char **cause);
 void db_close(struct db *db);
@@ -45,7 +49,9 @@ __attribute__((warn_unused_result)) int db_migrate(struct db *db, int *applied, 
 int db_schema_version(struct db *db);
 
 /* Transactions. write=true takes the write lock at once (BEGIN IMMEDIATE),
- * which every request that may write uses, so it never fails half-way. */
+ * which every request that may write uses, so it never fails half-way.
+ * On PostgreSQL both are READ COMMITTED; db_begin also re-establishes a
+ * connection that was lost (DB_UNAVAILABLE while the server is down). */
 __attribute__((warn_unused_result)) int db_begin(struct db *db, bool write);
 __attribute__((warn_unused_result)) int db_commit(struct db *db);
 void db_rollback(struct db *db);
@@ -73,5 +79,9 @@ bool db_col_bool(struct db_stmt *st, int col);
 int64_t db_changes(struct db *db);
 /* The driver's last error message (for logs, not for users). */
 const char *db_errmsg(struct db *db);
+/* The code (DB_CONSTRAINT, DB_BUSY, DB_UNAVAILABLE, DB_ERROR) of the last
+ * failure since db_begin, or DB_OK: lets an error response tell "try again
+ * later" (503) from a fault (500) without the code at hand. */
+int db_last_error(const struct db *db);
 
 #endif

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "store/db.h"
+#include "store/db_driver.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -26,20 +26,21 @@
 #define STMT_BUCKETS    128 /* power of two */
 #define BUSY_TIMEOUT_MS 5000
 
-struct db_stmt {
-	struct db *db;
+struct sq_stmt {
+	struct db_stmt base;
 	sqlite3_stmt *st; /* NULL: free slot */
 	const char *key;  /* the SQL pointer it was prepared from */
 	char *text;       /* a copy of the SQL, to confirm a pointer match */
 	uint64_t used;    /* db->clock at the last db_prepare */
-	struct db_stmt *next;
+	struct sq_stmt *next;
 };
 
-struct db {
+struct sq_db {
+	struct db base;
 	sqlite3 *h;
 	char *path;
-	struct db_stmt slots[STMT_CACHE_MAX];
-	struct db_stmt *buckets[STMT_BUCKETS];
+	struct sq_stmt slots[STMT_CACHE_MAX];
+	struct sq_stmt *buckets[STMT_BUCKETS];
 	int nslots; /* slots handed out so far */
 	uint64_t clock;
 	char errmsg[512];
@@ -65,18 +66,13 @@ static int map_rc(int rc)
 }
 
 /* Remembers sqlite's message for db_errmsg, naming the SQL it came from. */
-static void save_error(struct db *db, const char *sql)
+static void save_error(struct sq_db *db, const char *sql)
 {
 	if (sql)
 		snprintf(db->errmsg, sizeof(db->errmsg), "%s [SQL: %.200s]", sqlite3_errmsg(db->h),
 		         sql);
 	else
 		snprintf(db->errmsg, sizeof(db->errmsg), "%s", sqlite3_errmsg(db->h));
-}
-
-static bool is_postgres_url(const char *url)
-{
-	return !strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13);
 }
 
 /* Process-wide SQLite settings, made once before the library starts. Each
@@ -90,24 +86,14 @@ static void configure_sqlite(void)
 	sqlite3_initialize();
 }
 
-int db_open(struct db **out, const char *url, bool create, char **cause)
+static int sq_open(struct db **out, const char *url, bool create, char **cause)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, configure_sqlite);
-	struct db *db = NULL;
-	int rc;
+	struct sq_db *db = NULL;
+	int rc = SQLITE_OK;
 	*out = NULL;
 	*cause = NULL;
-	if (!url || !*url) {
-		*cause = xstrdup("no database given: pass --db PATH or set SAFAR_DB");
-		return DB_ERROR;
-	}
-	if (is_postgres_url(url)) {
-		*cause = xasprintf("%s: this build of safar stores data in SQLite only; give the "
-		                   "path of a database file",
-		                   url);
-		return DB_ERROR;
-	}
 	struct stat sb;
 	if (!create && stat(url, &sb) != 0) {
 		if (errno == ENOENT)
@@ -120,6 +106,7 @@ int db_open(struct db **out, const char *url, bool create, char **cause)
 	}
 
 	db = xcalloc(1, sizeof(*db));
+	db->base.drv = &db_sqlite_driver;
 	db->path = xstrdup(url);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
 	if (create)
@@ -158,7 +145,7 @@ int db_open(struct db **out, const char *url, bool create, char **cause)
 		sqlite3_free(err);
 		goto fail;
 	}
-	*out = db;
+	*out = &db->base;
 	return DB_OK;
 fail:
 	if (db->h)
@@ -168,10 +155,9 @@ fail:
 	return map_rc(rc) < 0 ? map_rc(rc) : DB_ERROR;
 }
 
-void db_close(struct db *db)
+static void sq_close(struct db *base)
 {
-	if (!db)
-		return;
+	struct sq_db *db = (struct sq_db *)base;
 	if (db->h && !sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	for (int i = 0; i < db->nslots; i++) {
@@ -186,12 +172,6 @@ void db_close(struct db *db)
 	free(db);
 }
 
-const char *db_kind(const struct db *db)
-{
-	(void)db;
-	return "sqlite";
-}
-
 /* ---- statement cache ---- */
 
 static unsigned bucket_of(const char *sql)
@@ -202,9 +182,9 @@ static unsigned bucket_of(const char *sql)
 	return (unsigned)(p >> 32) & (STMT_BUCKETS - 1);
 }
 
-static void unlink_slot(struct db *db, struct db_stmt *s)
+static void unlink_slot(struct sq_db *db, struct sq_stmt *s)
 {
-	struct db_stmt **pp = &db->buckets[bucket_of(s->key)];
+	struct sq_stmt **pp = &db->buckets[bucket_of(s->key)];
 	while (*pp && *pp != s)
 		pp = &(*pp)->next;
 	if (*pp)
@@ -214,13 +194,13 @@ static void unlink_slot(struct db *db, struct db_stmt *s)
 
 /* A slot for a new statement: a fresh one while the cache is not full,
  * else the least recently used statement that is not mid-step. */
-static struct db_stmt *take_slot(struct db *db)
+static struct sq_stmt *take_slot(struct sq_db *db)
 {
 	if (db->nslots < STMT_CACHE_MAX)
 		return &db->slots[db->nslots++];
-	struct db_stmt *victim = NULL;
+	struct sq_stmt *victim = NULL;
 	for (int i = 0; i < STMT_CACHE_MAX; i++) {
-		struct db_stmt *s = &db->slots[i];
+		struct sq_stmt *s = &db->slots[i];
 		if (sqlite3_stmt_busy(s->st))
 			continue;
 		if (!victim || s->used < victim->used)
@@ -239,16 +219,17 @@ static struct db_stmt *take_slot(struct db *db)
 	return victim;
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql)
+static struct db_stmt *sq_prepare(struct db *base, const char *sql)
 {
+	struct sq_db *db = (struct sq_db *)base;
 	unsigned b = bucket_of(sql);
 	db->clock++;
-	for (struct db_stmt *s = db->buckets[b]; s; s = s->next) {
+	for (struct sq_stmt *s = db->buckets[b]; s; s = s->next) {
 		if (s->key == sql && !strcmp(s->text, sql)) {
 			sqlite3_reset(s->st);
 			sqlite3_clear_bindings(s->st);
 			s->used = db->clock;
-			return s;
+			return &s->base;
 		}
 	}
 	sqlite3_stmt *st = NULL;
@@ -265,55 +246,54 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 		          sql);
 		abort();
 	}
-	struct db_stmt *s = take_slot(db);
-	s->db = db;
+	struct sq_stmt *s = take_slot(db);
+	s->base.db = &db->base;
 	s->st = st;
 	s->key = sql;
 	s->text = xstrdup(sql);
 	s->used = db->clock;
 	s->next = db->buckets[b];
 	db->buckets[b] = s;
-	return s;
+	return &s->base;
 }
 
 /* A wrong parameter index is a bug in the code, like SQL that does not
  * compile: stop at once rather than run the statement half-bound. */
-static void check_bind(struct db_stmt *s, int rc, int idx)
+static void check_bind(struct sq_stmt *s, int rc, int idx)
 {
 	if (rc == SQLITE_OK)
 		return;
-	log_error("cannot bind parameter ?%d: %s\n%s", idx, sqlite3_errmsg(s->db->h),
-	          sqlite3_sql(s->st));
+	log_error("cannot bind parameter ?%d: %s\n%s", idx,
+	          sqlite3_errmsg(((struct sq_db *)s->base.db)->h), sqlite3_sql(s->st));
 	abort();
 }
 
-void db_bind_int(struct db_stmt *s, int idx, int64_t v)
+static void sq_bind_int(struct db_stmt *base, int idx, int64_t v)
 {
+	struct sq_stmt *s = (struct sq_stmt *)base;
 	check_bind(s, sqlite3_bind_int64(s->st, idx, v), idx);
 }
 
-void db_bind_text(struct db_stmt *s, int idx, const char *str)
+static void sq_bind_text(struct db_stmt *base, int idx, const char *str)
 {
+	struct sq_stmt *s = (struct sq_stmt *)base;
 	if (!str)
 		check_bind(s, sqlite3_bind_null(s->st, idx), idx);
 	else
 		check_bind(s, sqlite3_bind_text(s->st, idx, str, -1, SQLITE_TRANSIENT), idx);
 }
 
-void db_bind_null(struct db_stmt *s, int idx)
+static void sq_bind_null(struct db_stmt *base, int idx)
 {
+	struct sq_stmt *s = (struct sq_stmt *)base;
 	check_bind(s, sqlite3_bind_null(s->st, idx), idx);
-}
-
-void db_bind_bool(struct db_stmt *s, int idx, bool v)
-{
-	check_bind(s, sqlite3_bind_int(s->st, idx, v ? 1 : 0), idx);
 }
 
 /* A statement is reset as soon as it is done or fails, so it holds no
  * read snapshot or lock between calls. */
-int db_step(struct db_stmt *s)
+static int sq_step(struct db_stmt *base)
 {
+	struct sq_stmt *s = (struct sq_stmt *)base;
 	int rc = sqlite3_step(s->st);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
@@ -321,21 +301,14 @@ int db_step(struct db_stmt *s)
 		sqlite3_reset(s->st);
 		return DB_DONE;
 	}
-	save_error(s->db, sqlite3_sql(s->st));
+	save_error((struct sq_db *)s->base.db, sqlite3_sql(s->st));
 	sqlite3_reset(s->st);
 	return map_rc(rc);
 }
 
-int db_exec_stmt(struct db_stmt *s)
+static int sq_exec(struct db *base, const char *sql)
 {
-	int rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		;
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-int db_exec(struct db *db, const char *sql)
-{
+	struct sq_db *db = (struct sq_db *)base;
 	char *err = NULL;
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &err);
 	if (rc != SQLITE_OK) {
@@ -347,33 +320,34 @@ int db_exec(struct db *db, const char *sql)
 	return DB_OK;
 }
 
-int64_t db_col_int(struct db_stmt *s, int col)
+static int64_t sq_col_int(struct db_stmt *s, int col)
 {
-	return sqlite3_column_int64(s->st, col);
+	return sqlite3_column_int64(((struct sq_stmt *)s)->st, col);
 }
 
-const char *db_col_text(struct db_stmt *s, int col)
+static const char *sq_col_text(struct db_stmt *s, int col)
 {
-	return (const char *)sqlite3_column_text(s->st, col);
+	return (const char *)sqlite3_column_text(((struct sq_stmt *)s)->st, col);
 }
 
-bool db_col_is_null(struct db_stmt *s, int col)
+static bool sq_col_is_null(struct db_stmt *s, int col)
 {
-	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
+	return sqlite3_column_type(((struct sq_stmt *)s)->st, col) == SQLITE_NULL;
 }
 
-bool db_col_bool(struct db_stmt *s, int col)
+static bool sq_col_bool(struct db_stmt *s, int col)
 {
-	return sqlite3_column_int64(s->st, col) != 0;
+	return sqlite3_column_int64(((struct sq_stmt *)s)->st, col) != 0;
 }
 
-int64_t db_changes(struct db *db)
+static int64_t sq_changes(struct db *db)
 {
-	return sqlite3_changes64(db->h);
+	return sqlite3_changes64(((struct sq_db *)db)->h);
 }
 
-const char *db_errmsg(struct db *db)
+static const char *sq_errmsg(struct db *base)
 {
+	struct sq_db *db = (struct sq_db *)base;
 	return db->errmsg[0] ? db->errmsg : sqlite3_errmsg(db->h);
 }
 
@@ -381,48 +355,74 @@ const char *db_errmsg(struct db *db)
 
 /* Statements a caller left mid-step would keep the transaction's snapshot
  * (or make ROLLBACK abort them later); end them first. */
-static void reset_running(struct db *db)
+static void reset_running(struct sq_db *db)
 {
 	for (int i = 0; i < db->nslots; i++)
 		if (db->slots[i].st && sqlite3_stmt_busy(db->slots[i].st))
 			sqlite3_reset(db->slots[i].st);
 }
 
-static int run_simple(struct db *db, const char *sql)
+static int run_simple(struct sq_db *db, const char *sql)
 {
-	return db_exec_stmt(db_prepare(db, sql));
+	return db_exec_stmt(sq_prepare(&db->base, sql));
 }
 
-int db_begin(struct db *db, bool write)
+static int sq_begin(struct db *db, bool write)
 {
-	return run_simple(db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	return run_simple((struct sq_db *)db, write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 /* On failure the transaction is rolled back, so the connection is never
  * left inside one; db_rollback afterwards is harmless. */
-int db_commit(struct db *db)
+static void sq_rollback(struct db *base);
+
+static int sq_commit(struct db *base)
 {
+	struct sq_db *db = (struct sq_db *)base;
 	reset_running(db);
 	int rc = run_simple(db, "COMMIT");
 	if (rc != DB_OK && !sqlite3_get_autocommit(db->h)) {
 		char saved[sizeof(db->errmsg)];
 		memcpy(saved, db->errmsg, sizeof(saved));
-		db_rollback(db);
+		sq_rollback(base);
 		memcpy(db->errmsg, saved, sizeof(saved));
 	}
 	return rc;
 }
 
-void db_rollback(struct db *db)
+static void sq_rollback(struct db *base)
 {
+	struct sq_db *db = (struct sq_db *)base;
 	if (sqlite3_get_autocommit(db->h))
 		return;
 	reset_running(db);
 	if (run_simple(db, "ROLLBACK") != DB_OK)
-		log_error("database %s: rollback failed: %s", db->path, db_errmsg(db));
+		log_error("database %s: rollback failed: %s", db->path, sq_errmsg(base));
 }
 
-bool db_in_transaction(const struct db *db)
+static bool sq_in_transaction(const struct db *db)
 {
-	return !sqlite3_get_autocommit(db->h);
+	return !sqlite3_get_autocommit(((const struct sq_db *)db)->h);
 }
+
+const struct db_driver db_sqlite_driver = {
+    .kind = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_transaction = sq_in_transaction,
+    .prepare = sq_prepare,
+    .bind_int = sq_bind_int,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .exec = sq_exec,
+    .col_int = sq_col_int,
+    .col_text = sq_col_text,
+    .col_is_null = sq_col_is_null,
+    .col_bool = sq_col_bool,
+    .changes = sq_changes,
+    .errmsg = sq_errmsg,
+};

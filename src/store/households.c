@@ -170,8 +170,8 @@ int households_update(struct db *db, const struct household *h, bool set_members
 	"SELECT " HOUSEHOLD_COLS " FROM households h JOIN offices o ON o.id = h.office_id "        \
 	"WHERE h.id > ?1 AND "
 #define LIST_FILTERS                                                                               \
-	"(?2 = 0 OR h.office_id = ?2) "                                                            \
-	"AND (?3 = 0 OR EXISTS (SELECT 1 FROM household_members m "                                \
+	"(CAST(?2 AS BIGINT) = 0 OR h.office_id = ?2) "                                            \
+	"AND (CAST(?3 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM household_members m "                \
 	"     WHERE m.household_id = h.id AND m.person_id = ?3)) "                                 \
 	"AND " SCOPE_SQL_OFFICE("h.office_id", 5, 6) " ORDER BY h.id LIMIT ?4"
 

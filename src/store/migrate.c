@@ -23,20 +23,26 @@ struct migration {
 	const char *sql;
 };
 
+/* The directory of a driver's migrations under src/store/migrations/,
+ * which is also the prefix of their embedded names ("postgres/0001_core.sql";
+ * SQLite's files are embedded under their bare names). This is the only
+ * place that knows which set belongs to which driver. */
+static const char *migration_dir(const struct db *db)
+{
+	return strcmp(db_kind(db), "sqlite") == 0 ? "sqlite" : "postgres";
+}
+
 /* Whether embedded file f is one of this driver's migrations, and its
- * number. Today only SQLite's files are embedded, under their base names.
- * When PostgreSQL's arrive, embed each set under a driver prefix
- * ("postgresql/0001_core.sql") and choose by db_kind here: this is the
- * only place that knows. */
+ * number and name without the directory. */
 static bool driver_migration(const struct db *db, const struct embedded_file *f, int *version,
                              const char **name)
 {
 	const char *n = f->name;
-	const char *kind = db_kind(db);
-	size_t klen = strlen(kind);
-	if (!strncmp(n, kind, klen) && n[klen] == '/')
-		n += klen + 1;
-	else if (strcmp(kind, "sqlite") != 0 || strchr(n, '/'))
+	const char *dir = migration_dir(db);
+	size_t dlen = strlen(dir);
+	if (!strncmp(n, dir, dlen) && n[dlen] == '/')
+		n += dlen + 1;
+	else if (strcmp(dir, "sqlite") != 0 || strchr(n, '/'))
 		return false;
 	size_t len = strlen(n);
 	if (len < 10 || strcmp(n + len - 4, ".sql") != 0 || n[4] != '_')
@@ -202,6 +208,25 @@ out:
 	return rc;
 }
 
+/* Several servers may start at once on one PostgreSQL database and each
+ * migrates at start: a session-level advisory lock makes them take turns
+ * (the ledger check then finds the work done), waiting as long as the
+ * migrations of the first take (the session's 5 s lock_timeout is lifted
+ * for that wait only). SQLite's BEGIN IMMEDIATE already serialises
+ * writers. The key is arbitrary but fixed. */
+static int migration_lock(struct db *db, bool take)
+{
+	if (!strcmp(db_kind(db), "sqlite"))
+		return DB_OK;
+	if (!take)
+		return db_exec_stmt(db_prepare(db, "SELECT pg_advisory_unlock(7237431902)"));
+	int rc = db_exec_stmt(db_prepare(db, "SELECT set_config('lock_timeout', '0', false)"));
+	if (!rc)
+		rc = db_exec_stmt(db_prepare(db, "SELECT pg_advisory_lock(7237431902)"));
+	int rc2 = db_exec_stmt(db_prepare(db, "SELECT set_config('lock_timeout', '5s', false)"));
+	return rc ? rc : rc2;
+}
+
 int db_migrate(struct db *db, int *applied, char **cause)
 {
 	int n = 0, count = 0, rc;
@@ -209,6 +234,12 @@ int db_migrate(struct db *db, int *applied, char **cause)
 	*cause = NULL;
 	if (applied)
 		*applied = 0;
+	rc = migration_lock(db, true);
+	if (rc) {
+		*cause = xasprintf("waiting for other servers' migrations: %s", db_errmsg(db));
+		free(m);
+		return rc;
+	}
 	rc = db_exec(db, ledger_ddl(db));
 	if (rc) {
 		*cause = xasprintf("creating schema_migrations: %s", db_errmsg(db));
@@ -227,6 +258,7 @@ int db_migrate(struct db *db, int *applied, char **cause)
 	if (applied)
 		*applied = count;
 out:
+	(void)migration_lock(db, false);
 	free(m);
 	return rc;
 }

@@ -396,7 +396,7 @@ int persons_update(struct db *db, const struct person *p, unsigned set, int64_t 
 	"SELECT " PERSON_COLS " FROM persons p JOIN offices o ON o.id = p.office_id "              \
 	"WHERE p.deleted_at IS NULL AND p.id > ?1 AND "
 #define LIST_FILTERS                                                                               \
-	"(?2 = 0 OR p.office_id = ?2) "                                                            \
+	"(CAST(?2 AS BIGINT) = 0 OR p.office_id = ?2) "                                            \
 	"AND (CAST(?3 AS TEXT) IS NULL OR p.sex = ?3) "                                            \
 	"AND (CAST(?4 AS TEXT) IS NULL OR p.nationality = ?4) "                                    \
 	"AND (CAST(?5 AS TEXT) IS NULL OR p.province_of_residence = ?5 "                           \

@@ -10,6 +10,13 @@ The server's database holds the admin from `safar init` and three users
 or use bearer tokens (`server.client("cw_thr")`). `server.snapshot()` reads
 the database directly so a test can check that a refused request changed
 nothing.
+
+The store: SQLite files by default; with SAFAR_TEST_DB=postgres each Server
+gets a new PostgreSQL database (CREATE DATABASE, dropped at cleanup) on the
+cluster of SAFAR_PG_URL (scripts/pg-test-cluster.sh provides one), or, when
+that is unset, on a private throw-away cluster this process starts.
+`server.query()` and `server.execute()` take SQLite-style ? parameters on
+both stores.
 """
 
 import datetime
@@ -27,6 +34,15 @@ import tempfile
 import threading
 import time
 import unittest
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pg_cluster  # noqa: E402
+
+# "sqlite" (default) or "postgres"
+STORE = os.environ.get("SAFAR_TEST_DB", "sqlite")
+if STORE not in ("sqlite", "postgres"):
+    raise SystemExit("SAFAR_TEST_DB must be sqlite or postgres, not %r" % STORE)
 
 PASSWORD = "Correct-Horse-Battery-Staple-42"
 API = "/api/v1"
@@ -63,6 +79,24 @@ def find_binary():
         if os.access(cand, os.X_OK):
             return cand
     raise RuntimeError("safar binary not found: set SAFAR_BIN=path/to/safar")
+
+
+_private_cluster = None
+
+
+def pg_maintenance_url():
+    """SAFAR_PG_URL, or a private cluster started on first use and stopped
+    when this process exits."""
+    global _private_cluster
+    url = os.environ.get("SAFAR_PG_URL")
+    if url:
+        return url
+    if _private_cluster is None:
+        import atexit
+        _private_cluster = pg_cluster.Cluster()
+        atexit.register(_private_cluster.stop)
+        _private_cluster.start()
+    return _private_cluster.url
 
 
 def free_port():
@@ -217,10 +251,28 @@ class Server:
     """A fresh database (init + users + tokens) and `safar serve` on a free
     port. stop() sends SIGTERM and returns the exit status."""
 
-    def __init__(self, users=USERS, keep=False):
+    def __init__(self, users=USERS, keep=False, db=None, pg_url=None):
+        """db: an existing database to serve (initialised by another
+        Server); by default a new one is made and initialised. pg_url: the
+        maintenance URL of the PostgreSQL cluster to make it on (default
+        SAFAR_PG_URL or the private cluster)."""
         self.bin = find_binary()
         self.dir = tempfile.mkdtemp(prefix="safar-api-")
-        self.db = os.path.join(self.dir, "safar.db")
+        self.kind = STORE
+        self.pg = None
+        self.pg_name = None
+        self.pg_url = None
+        if db:
+            self.db = db
+        elif STORE == "postgres":
+            maintenance = self.pg_url = pg_url or pg_maintenance_url()
+            self.pg_name = "safar_test_" + uuid.uuid4().hex[:12]
+            admin = pg_cluster.PgConnection(maintenance)
+            admin.query('CREATE DATABASE "%s"' % self.pg_name)
+            admin.close()
+            self.db = pg_cluster.with_database(maintenance, self.pg_name)
+        else:
+            self.db = os.path.join(self.dir, "safar.db")
         self.pwfile = os.path.join(self.dir, "password")
         with open(self.pwfile, "w") as f:
             f.write(PASSWORD)
@@ -230,8 +282,10 @@ class Server:
         self.port = None
         self.ready_ms = None
         self.keep = keep or os.environ.get("SAFAR_KEEP_TMP") == "1"
-        self.cli("init", "--db", self.db, "--password-file", self.pwfile)
         self.users = dict(users)
+        if db:
+            return
+        self.cli("init", "--db", self.db, "--password-file", self.pwfile)
         for name, (roles, offices, display) in self.users.items():
             self.add_user(name, roles, offices, display)
         for name in ["admin"] + list(self.users):
@@ -335,6 +389,17 @@ class Server:
 
     def cleanup(self):
         self._kill()
+        if self.pg:
+            self.pg.close()
+            self.pg = None
+        if self.pg_name and not self.keep:
+            try:
+                admin = pg_cluster.PgConnection(self.pg_url or pg_maintenance_url())
+                admin.query('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % self.pg_name)
+                admin.close()
+            except (OSError, pg_cluster.PgError) as e:
+                sys.stderr.write("could not drop test database %s: %s\n" % (self.pg_name, e))
+            self.pg_name = None
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -354,8 +419,20 @@ class Server:
 
     # --- the database, read directly --------------------------------------
 
+    def _pg(self):
+        if self.pg is None:
+            self.pg = pg_cluster.PgConnection(self.db)
+        return self.pg
+
     def query(self, sql, params=()):
         """Read-only query against the live database (WAL allows it)."""
+        if self.kind == "postgres":
+            if sql.strip().upper() == "PRAGMA INTEGRITY_CHECK":
+                # No such check on a server database: that it answers and
+                # holds its tables is what can be said.
+                n = self._pg().query("SELECT count(*) FROM schema_migrations")[0][0]
+                return [("ok",)] if n > 0 else [("no schema",)]
+            return self._pg().query(sql, params)
         con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
         try:
             return con.execute(sql, params).fetchall()
@@ -365,6 +442,10 @@ class Server:
     def execute(self, sql, params=()):
         """Writes to the live database behind the server's back: only for
         tests that need time to pass (ageing a session)."""
+        if self.kind == "postgres":
+            c = self._pg()
+            c.query(sql, params)
+            return c.rowcount
         con = sqlite3.connect(self.db, timeout=10)
         try:
             with con:
@@ -375,6 +456,8 @@ class Server:
     def snapshot(self):
         """Row count and content digest of every table (only the count for
         VOLATILE_TABLES): equal snapshots mean nothing was written."""
+        if self.kind == "postgres":
+            return self._pg_snapshot()
         con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
         try:
             tables = [r[0] for r in con.execute(
@@ -393,6 +476,21 @@ class Server:
             return snap
         finally:
             con.close()
+
+
+    def _pg_snapshot(self):
+        c = self._pg()
+        tables = [r[0] for r in c.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")]
+        snap = {}
+        for t in tables:
+            rows = sorted(c.query('SELECT * FROM "%s"' % t), key=repr)
+            if t in VOLATILE_TABLES:
+                snap[t] = (len(rows),)
+            else:
+                snap[t] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+        return snap
 
 
 def snapshot_diff(before, after):

@@ -1,6 +1,7 @@
-/* store/: the SQLite driver, migrations, users, offices, sessions, API
- * tokens, sequences and the audit log, each test on a fresh database in a
- * temporary directory. */
+/* store/: the drivers, migrations, users, offices, sessions, API tokens,
+ * sequences and the audit log, each test on a fresh database: a SQLite
+ * file in a temporary directory, or with SAFAR_TEST_DB=postgres a new
+ * PostgreSQL database (store_fixture.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "store/db.h"
 #include "store/misc.h"
 #include "store/users.h"
+#include "store_fixture.h"
 #include "util/arena.h"
 #include "util/xalloc.h"
 
@@ -22,10 +24,11 @@
 #define T0  ((time_t)1795730400)
 
 struct fx {
-	char dir[64];
-	char *path;
+	struct store_fx store;
+	const char *path; /* store.url */
 	struct db *db;
 	struct arena a;
+	bool pg;
 };
 
 static void remove_db_files(const char *path)
@@ -38,14 +41,20 @@ static void remove_db_files(const char *path)
 	}
 }
 
+/* "STRICT" after a CREATE TABLE on SQLite, nothing on PostgreSQL. */
+static const char *strict(struct fx *f, const char *create)
+{
+	return f->pg ? create : arena_printf(&f->a, "%s STRICT", create);
+}
+
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof(*f));
 	char *cause = NULL;
 	int applied = -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/safar-test-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->path = xasprintf("%s/test.db", f->dir);
+	store_fx_make(&f->store);
+	f->path = f->store.url;
+	f->pg = store_fx_postgres();
 	assert_int_equal(db_open(&f->db, f->path, true, &cause), DB_OK);
 	assert_null(cause);
 	assert_int_equal(db_migrate(f->db, &applied, &cause), DB_OK);
@@ -58,10 +67,8 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	db_close(f->db);
-	remove_db_files(f->path);
-	rmdir(f->dir);
+	store_fx_remove(&f->store);
 	arena_release(&f->a);
-	free(f->path);
 	free(f);
 	return 0;
 }
@@ -73,7 +80,27 @@ static void missing_database_is_an_error_without_create(void **state)
 	struct fx *f = *state;
 	struct db *db = NULL;
 	char *cause = NULL;
-	char *path = xasprintf("%s/nope.db", f->dir);
+	if (f->pg) {
+		/* no such database; no server on the port: a clear message without
+		 * the password */
+		char *url = store_fx_pg_url("safar_no_such_database");
+		assert_true(db_open(&db, url, true, &cause) < 0);
+		assert_null(db);
+		assert_non_null(strstr(cause, "does not exist"));
+		assert_non_null(strstr(cause, "createdb"));
+		free(cause);
+		free(url);
+		assert_int_equal(
+		    db_open(&db, "postgresql://safar:s3cret@127.0.0.1:1/x", false, &cause),
+		    DB_UNAVAILABLE);
+		assert_non_null(strstr(cause, "cannot connect to PostgreSQL at "
+		                              "postgresql://safar:***@127.0.0.1:1/x"));
+		assert_null(strstr(cause, "s3cret"));
+		free(cause);
+		assert_string_equal(db_kind(f->db), "postgresql");
+		return;
+	}
+	char *path = xasprintf("%s/nope.db", f->store.dir);
 	assert_true(db_open(&db, path, false, &cause) < 0);
 	assert_null(db);
 	assert_non_null(cause);
@@ -101,6 +128,16 @@ static void migrations_run_once_and_are_recorded(void **state)
 	assert_int_equal(db_open(&db2, f->path, false, &cause), DB_OK);
 	assert_int_equal(db_migrate(db2, &applied, &cause), DB_OK);
 	assert_int_equal(applied, 0);
+	if (f->pg) {
+		/* the driver's own set of migrations, under their bare names */
+		struct db_stmt *st = db_prepare(db2, "SELECT name FROM schema_migrations "
+		                                     "ORDER BY version");
+		assert_int_equal(db_step(st), DB_ROW);
+		assert_string_equal(db_col_text(st, 0), "0001_core.sql");
+		assert_int_equal(db_exec_stmt(st), DB_OK);
+		db_close(db2);
+		return;
+	}
 	struct db_stmt *st = db_prepare(db2, "PRAGMA journal_mode");
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_string_equal(db_col_text(st, 0), "wal");
@@ -117,7 +154,16 @@ static void a_fresh_file_has_schema_version_zero(void **state)
 	struct fx *f = *state;
 	struct db *db;
 	char *cause = NULL;
-	char *path = xasprintf("%s/empty.db", f->dir);
+	if (f->pg) {
+		struct store_fx empty;
+		store_fx_make(&empty);
+		assert_int_equal(db_open(&db, empty.url, true, &cause), DB_OK);
+		assert_int_equal(db_schema_version(db), 0);
+		db_close(db);
+		store_fx_remove(&empty);
+		return;
+	}
+	char *path = xasprintf("%s/empty.db", f->store.dir);
 	assert_int_equal(db_open(&db, path, true, &cause), DB_OK);
 	assert_int_equal(db_schema_version(db), 0);
 	db_close(db);
@@ -147,8 +193,8 @@ static void foreign_keys_and_uniques_map_to_constraint(void **state)
 	db_bind_int(st, 1, 424242); /* no such user */
 	db_bind_text(st, 2, "admin");
 	assert_int_equal(db_exec_stmt(st), DB_CONSTRAINT);
-	assert_non_null(strstr(db_errmsg(f->db), "FOREIGN KEY"));
-	assert_int_equal(db_exec(f->db, "CREATE TABLE t (x INTEGER UNIQUE) STRICT"), DB_OK);
+	assert_non_null(strstr(db_errmsg(f->db), f->pg ? "foreign key" : "FOREIGN KEY"));
+	assert_int_equal(db_exec(f->db, strict(f, "CREATE TABLE t (x INTEGER UNIQUE)")), DB_OK);
 	assert_int_equal(db_exec(f->db, "INSERT INTO t VALUES (1)"), DB_OK);
 	assert_int_equal(db_exec(f->db, "INSERT INTO t VALUES (1)"), DB_CONSTRAINT);
 	assert_int_equal(db_exec(f->db, "SELECT * FROM no_such_table"), DB_ERROR);
@@ -172,7 +218,7 @@ static void the_statement_cache_stays_bounded_and_correct(void **state)
 	free(sql);
 	/* literals still hit the cache and are reset with bindings cleared */
 	for (int i = 0; i < 3; i++) {
-		struct db_stmt *st = db_prepare(f->db, "SELECT ?1 IS NULL");
+		struct db_stmt *st = db_prepare(f->db, "SELECT CAST(?1 AS BIGINT) IS NULL");
 		if (i == 0)
 			db_bind_int(st, 1, 5);
 		assert_int_equal(db_step(st), DB_ROW);
@@ -186,21 +232,21 @@ static void transactions_commit_and_roll_back(void **state)
 	assert_false(db_in_transaction(f->db));
 	assert_int_equal(db_begin(f->db, true), DB_OK);
 	assert_true(db_in_transaction(f->db));
-	assert_int_equal(db_exec(f->db, "CREATE TABLE r (x INTEGER) STRICT"), DB_OK);
+	assert_int_equal(db_exec(f->db, strict(f, "CREATE TABLE r (x INTEGER)")), DB_OK);
 	db_rollback(f->db);
 	assert_false(db_in_transaction(f->db));
 	assert_int_equal(db_exec(f->db, "SELECT * FROM r"), DB_ERROR); /* rolled back */
 	db_rollback(f->db);                                            /* harmless now */
 
 	assert_int_equal(db_begin(f->db, false), DB_OK);
-	assert_int_equal(db_exec(f->db, "CREATE TABLE r (x INTEGER) STRICT"), DB_OK);
+	assert_int_equal(db_exec(f->db, strict(f, "CREATE TABLE r (x INTEGER)")), DB_OK);
 	struct db_stmt *st = db_prepare(f->db, "INSERT INTO r (x) VALUES (?1), (?1)");
 	db_bind_int(st, 1, 7);
 	assert_int_equal(db_exec_stmt(st), DB_OK);
 	assert_int_equal(db_changes(f->db), 2);
 	assert_int_equal(db_commit(f->db), DB_OK);
 	assert_false(db_in_transaction(f->db));
-	st = db_prepare(f->db, "SELECT count(*), ?1 FROM r");
+	st = db_prepare(f->db, "SELECT count(*), CAST(?1 AS TEXT) FROM r");
 	db_bind_text(st, 1, NULL);
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_int_equal(db_col_int(st, 0), 2);
