@@ -142,6 +142,7 @@ static struct db *thread_db(struct server *srv)
 		free(cause);
 		return NULL;
 	}
+	db_defer_checkpoints(db); /* the main thread does them: see wait_for_signal */
 	pthread_setspecific(srv->db_key, db);
 	return db;
 }
@@ -638,11 +639,25 @@ static int check_database(const char *url, char **cause)
 	return 0;
 }
 
-static void wait_for_signal(const sigset_t *set)
+/* Waits for SIGTERM or SIGINT. Meanwhile, once a second, the main thread
+ * checkpoints the database for the request threads (db.h), so no request
+ * waits for the disk. */
+static void wait_for_signal(const sigset_t *set, const char *url)
 {
-	int sig = 0;
-	while (sigwait(set, &sig) != 0)
-		;
+	struct db *db = NULL;
+	char *cause = NULL;
+	if (db_open(&db, url, false, &cause) < 0) {
+		log_error("checkpoints: %s", cause ? cause : "cannot open the database");
+		free(cause);
+		db = NULL;
+	}
+	const struct timespec second = {.tv_sec = 1};
+	int sig;
+	while ((sig = sigtimedwait(set, NULL, &second)) < 0) {
+		if (errno == EAGAIN && db && db_checkpoint(db) < 0)
+			log_error("checkpoint: %s", db_errmsg(db));
+	}
+	db_close(db);
 	log_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
@@ -724,7 +739,7 @@ int server_run(const struct server_config *cfg, char **cause)
 	        port);
 	fflush(stderr);
 
-	wait_for_signal(&sigs);
+	wait_for_signal(&sigs, cfg->db_url);
 
 	/* Stop accepting, let requests in flight finish (keep-alive clients are
 	 * told to close), then stop the pool threads. */

@@ -262,14 +262,15 @@ int cases_list(struct db *db, struct arena *a, const struct case_filter *f, stru
 	 * bound as NULL (text) or 0 (ids) and its condition is then true. The
 	 * CASTs give PostgreSQL the parameter's type, which `?N IS NULL` alone
 	 * would not, and `?N = 0` would make a 32-bit integer. */
-	struct db_stmt *st = db_prepare(db, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.id > ?1 "
-	                                    "AND (CAST(?2 AS TEXT) IS NULL OR c.program = ?2) "
-	                                    "AND (CAST(?3 AS TEXT) IS NULL OR c.status = ?3) "
-	                                    "AND (CAST(?4 AS BIGINT) = 0 OR c.office_id = ?4) "
-	                                    "AND (CAST(?5 AS BIGINT) = 0 OR c.assigned_to = ?5) "
-	                                    "AND (CAST(?6 AS TEXT) IS NULL OR c.opened_on >= ?6) "
-	                                    "AND (CAST(?7 AS TEXT) IS NULL OR c.opened_on <= ?7) "
-	                                    "AND " SCOPE_SQL_CASE("c", 9, 10, 11, 12, 13) " ORDER BY c.id LIMIT ?8");
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.id > ?1 "
+	                   "AND (CAST(?2 AS TEXT) IS NULL OR c.program = ?2) "
+	                   "AND (CAST(?3 AS TEXT) IS NULL OR c.status = ?3) "
+	                   "AND (CAST(?4 AS BIGINT) = 0 OR c.office_id = ?4) "
+	                   "AND (CAST(?5 AS BIGINT) = 0 OR c.assigned_to = ?5) "
+	                   "AND (CAST(?6 AS TEXT) IS NULL OR c.opened_on >= ?6) "
+	                   "AND (CAST(?7 AS TEXT) IS NULL OR c.opened_on <= ?7) "
+	                   "AND " SCOPE_SQL_CASE("c", 9, 10, 11, 12, 13) " ORDER BY c.id LIMIT ?8");
 	db_bind_int(st, 1, f->after_id);
 	db_bind_text(st, 2, f->program);
 	db_bind_text(st, 3, f->status);

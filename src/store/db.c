@@ -57,6 +57,17 @@ int db_commit(struct db *db)
 	return note(db, db->drv->commit(db));
 }
 
+void db_defer_checkpoints(struct db *db)
+{
+	if (db->drv->defer_checkpoints)
+		db->drv->defer_checkpoints(db);
+}
+
+int db_checkpoint(struct db *db)
+{
+	return db->drv->checkpoint ? note(db, db->drv->checkpoint(db)) : DB_OK;
+}
+
 void db_rollback(struct db *db)
 {
 	db->drv->rollback(db);

@@ -48,6 +48,15 @@ __attribute__((warn_unused_result)) int db_migrate(struct db *db, int *applied, 
 /* Highest applied migration number, or -1 on error. */
 int db_schema_version(struct db *db);
 
+/* Housekeeping a long-running server leaves out of its requests. SQLite
+ * copies its write-ahead log back into the database now and then (a
+ * checkpoint, which waits for the disk); a server's request connections
+ * call db_defer_checkpoints so none of them does it mid-request, and one
+ * thread calls db_checkpoint about once a second instead. No-ops on
+ * PostgreSQL. */
+void db_defer_checkpoints(struct db *db);
+int db_checkpoint(struct db *db);
+
 /* Transactions. write=true takes the write lock at once (BEGIN IMMEDIATE),
  * which every request that may write uses, so it never fails half-way.
  * On PostgreSQL both are READ COMMITTED; db_begin also re-establishes a

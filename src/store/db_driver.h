@@ -29,6 +29,9 @@ struct db_driver {
 	bool (*col_bool)(struct db_stmt *st, int col);
 	int64_t (*changes)(struct db *db);
 	const char *(*errmsg)(struct db *db);
+	/* optional (NULL: nothing to do) */
+	void (*defer_checkpoints)(struct db *db);
+	int (*checkpoint)(struct db *db);
 };
 
 struct db {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "store/db_driver.h"
 #include "util/log.h"
@@ -44,7 +45,40 @@ struct sq_db {
 	int nslots; /* slots handed out so far */
 	uint64_t clock;
 	char errmsg[512];
+	bool holds_writer; /* this connection holds writer_lock */
 };
+
+/* SQLite lets one writer in at a time and makes the others poll: a thread
+ * that finds the write lock taken sleeps 1, 2, 5... ms in the busy handler
+ * before it looks again, which caps a busy server at a few thousand write
+ * transactions a second. Writers of this process therefore queue on a
+ * mutex first and reach SQLite's lock in turn; the busy timeout still
+ * arbitrates with other processes (the CLI, a second server). */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int writer_acquire(struct sq_db *db)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+	if (pthread_mutex_timedlock(&writer_lock, &until) != 0) {
+		snprintf(db->errmsg, sizeof(db->errmsg),
+		         "another write transaction of this process held the database for %d ms",
+		         BUSY_TIMEOUT_MS);
+		return DB_BUSY;
+	}
+	db->holds_writer = true;
+	return DB_OK;
+}
+
+/* Lets the next writer in once this connection's transaction has ended. */
+static void writer_release(struct sq_db *db)
+{
+	if (db->holds_writer && sqlite3_get_autocommit(db->h)) {
+		db->holds_writer = false;
+		pthread_mutex_unlock(&writer_lock);
+	}
+}
 
 static int map_rc(int rc)
 {
@@ -160,6 +194,7 @@ static void sq_close(struct db *base)
 	struct sq_db *db = (struct sq_db *)base;
 	if (db->h && !sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	writer_release(db);
 	for (int i = 0; i < db->nslots; i++) {
 		sqlite3_finalize(db->slots[i].st);
 		free(db->slots[i].text);
@@ -367,9 +402,17 @@ static int run_simple(struct sq_db *db, const char *sql)
 	return db_exec_stmt(sq_prepare(&db->base, sql));
 }
 
-static int sq_begin(struct db *db, bool write)
+static int sq_begin(struct db *base, bool write)
 {
-	return run_simple((struct sq_db *)db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	struct sq_db *db = (struct sq_db *)base;
+	if (!write)
+		return run_simple(db, "BEGIN");
+	int rc = db->holds_writer ? DB_OK : writer_acquire(db);
+	if (rc != DB_OK)
+		return rc;
+	rc = run_simple(db, "BEGIN IMMEDIATE");
+	writer_release(db); /* only when BEGIN failed */
+	return rc;
 }
 
 /* On failure the transaction is rolled back, so the connection is never
@@ -387,17 +430,19 @@ static int sq_commit(struct db *base)
 		sq_rollback(base);
 		memcpy(db->errmsg, saved, sizeof(saved));
 	}
+	writer_release(db);
 	return rc;
 }
 
 static void sq_rollback(struct db *base)
 {
 	struct sq_db *db = (struct sq_db *)base;
-	if (sqlite3_get_autocommit(db->h))
-		return;
-	reset_running(db);
-	if (run_simple(db, "ROLLBACK") != DB_OK)
-		log_error("database %s: rollback failed: %s", db->path, sq_errmsg(base));
+	if (!sqlite3_get_autocommit(db->h)) {
+		reset_running(db);
+		if (run_simple(db, "ROLLBACK") != DB_OK)
+			log_error("database %s: rollback failed: %s", db->path, sq_errmsg(base));
+	}
+	writer_release(db);
 }
 
 static bool sq_in_transaction(const struct db *db)
@@ -405,8 +450,27 @@ static bool sq_in_transaction(const struct db *db)
 	return !sqlite3_get_autocommit(((const struct sq_db *)db)->h);
 }
 
+static void sq_defer_checkpoints(struct db *base)
+{
+	sqlite3_wal_autocheckpoint(((struct sq_db *)base)->h, 0);
+}
+
+/* PASSIVE: copies what no reader still needs and never waits for them. */
+static int sq_checkpoint(struct db *base)
+{
+	struct sq_db *db = (struct sq_db *)base;
+	int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		save_error(db, "checkpoint");
+		return map_rc(rc);
+	}
+	return DB_OK;
+}
+
 const struct db_driver db_sqlite_driver = {
     .kind = "sqlite",
+    .defer_checkpoints = sq_defer_checkpoints,
+    .checkpoint = sq_checkpoint,
     .open = sq_open,
     .close = sq_close,
     .begin = sq_begin,
