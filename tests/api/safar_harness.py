@@ -375,7 +375,8 @@ class Server:
                 "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
             snap = {}
             for t in tables:
-                rows = con.execute('SELECT * FROM "%s" ORDER BY rowid' % t).fetchall()
+                # sorted here: WITHOUT ROWID tables have no rowid to order by
+                rows = sorted(con.execute('SELECT * FROM "%s"' % t).fetchall(), key=repr)
                 if t in VOLATILE_TABLES:
                     snap[t] = (len(rows),)
                 else:
