@@ -6,6 +6,7 @@
 static const struct route *const tables[] = {
     auth_routes,      office_routes, reference_routes, person_routes,
     household_routes, case_routes,   workflow_routes,  meta_routes,
+    import_routes, // bulk import jobs
 };
 
 #define MAX_ROUTES 256

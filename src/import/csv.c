@@ -165,6 +165,13 @@ static int end_field(struct csv_reader *r)
 	size_t start = r->starts[r->nfields];
 	size_t len = r->data_len - start;
 	size_t ok = utf8_valid_prefix((const unsigned char *)r->data + start, len);
+	if (ok != len && memchr(r->chunk, '\0', r->len))
+		return fail(
+		    r,
+		    "row %lld, column %d (line %lld): bytes that are not text (byte 0x%02X, "
+		    "and NUL bytes further on): this is a binary file, not CSV text",
+		    (long long)r->record, r->nfields + 1, (long long)r->line,
+		    (unsigned char)r->data[start + ok]);
 	if (ok != len)
 		return fail(r,
 		            "row %lld, column %d (line %lld): byte 0x%02X is not UTF-8 text; "

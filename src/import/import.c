@@ -765,6 +765,10 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 	}
 	struct arena a = ARENA_INIT;
 	enum import_outcome out = IMPORT_DONE;
+	if (x->o->in_transaction && x->o->in_transaction(x->o->tx_ctx, x->db, true, x->st)) {
+		out = IMPORT_STOPPED;
+		goto out;
+	}
 	while ((rc = csv_next(&x->r)) == 1) {
 		int64_t row = x->r.record;
 		rc = import_row(x, &a, row);
@@ -792,11 +796,23 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		out = IMPORT_REFUSED;
 		goto out;
 	}
+	report_flush(&x->rp);
+	if (x->rp.failed) {
+		*cause = xstrdup("the report could not be written");
+		out = IMPORT_FAILED;
+		goto out;
+	}
 	if (x->o->dry_run)
 		out = IMPORT_DRY_RUN;
 	else if (x->st->rows_refused && !x->o->skip_invalid)
 		out = IMPORT_INVALID;
 	if (out == IMPORT_DONE) {
+		x->st->seconds = since(&x->t0);
+		if (x->o->in_transaction &&
+		    x->o->in_transaction(x->o->tx_ctx, x->db, false, x->st)) {
+			out = IMPORT_STOPPED;
+			goto out;
+		}
 		if ((rc = write_summary(x, &a)) || (rc = db_commit(x->db))) {
 			*cause = xasprintf("cannot commit the import: %s", db_errmsg(x->db));
 			out = IMPORT_FAILED;

@@ -93,6 +93,13 @@ struct import_opts {
 	 * pass; returning non-zero stops the import (rolled back). */
 	int (*progress)(void *ctx, const struct import_stats *st);
 	void *progress_ctx;
+	/* Called inside the import's transaction: right after it begins
+	 * (begin=true) and right before it commits (begin=false; not called
+	 * when the import is rolled back), so a job row can be claimed and
+	 * finished in the same transaction as the persons. Non-zero: the
+	 * import stops and is rolled back (IMPORT_STOPPED). May be NULL. */
+	int (*in_transaction)(void *ctx, struct db *db, bool begin, const struct import_stats *st);
+	void *tx_ctx;
 	/* Receives the report, a piece at a time (the header line first).
 	 * Returns 0, or non-zero to stop. May be NULL. */
 	int (*report)(void *ctx, const char *data, size_t len);

@@ -143,6 +143,7 @@ static void nul_bytes_mean_a_binary_file(void **state)
 	struct buf b = BUF_INIT;
 	char err[320];
 	assert_int_equal(read_all(png, sizeof(png) - 1, CSV_CHUNK, &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "this is a binary file"));
 	buf_release(&b);
 }
 
