@@ -102,8 +102,13 @@ int match_keys(const struct match_subject *s, struct arena *a, const char ***key
 /* Writes (or rewrites) the match keys and the scoring row of person p,
  * which must already be stored (p->id, p->office_id set). Runs inside the
  * caller's write transaction, so the person is searchable on commit.
+ * persons_insert and persons_update (store/persons.c) call it already:
+ * code that writes persons through them needs nothing more.
  * 0 or a negative DB_* error. */
 __attribute__((warn_unused_result)) int match_index_person(struct db *db, const struct person *p);
+/* The same for the stored person person_id, read back first (a person
+ * deleted or merged away is removed from the index instead). */
+__attribute__((warn_unused_result)) int match_index_person_id(struct db *db, int64_t person_id);
 /* Removes person_id from the index (merged away, deleted). */
 __attribute__((warn_unused_result)) int match_unindex_person(struct db *db, int64_t person_id);
 /* Rebuilds the index of every (not deleted) person: empties the tables
@@ -142,13 +147,16 @@ struct match_pair {
 	const char *explanation;
 };
 
-/* Pairs scoring at least threshold among persons with id > after_id (the
- * pair's a_id), in order of a_id then b_id, at most limit pairs; *more set
- * when there are more. Office filter as in match_search (both persons in
- * scope). 0 or a negative DB_* error. */
+/* Pairs scoring at least threshold, found by searching for each person
+ * with id > after_id in id order (the pair's a_id; b_id > a_id, so each
+ * pair comes once). Stops after the person at which limit pairs are
+ * reached or max_scan persons were searched (0: no bound); *next_after
+ * gets the last person searched, 0 when the registry is done. Office
+ * filter as in match_search (both persons in scope). *pairs is an arena
+ * array of *n. 0 or a negative DB_* error. */
 __attribute__((warn_unused_result)) int
 match_duplicate_pairs(struct db *db, struct arena *a, int threshold, int64_t after_id, int limit,
-                      const struct match_search_opts *scope, struct match_pair **pairs, int *n,
-                      bool *more);
+                      int max_scan, const struct match_search_opts *scope,
+                      struct match_pair **pairs, int *n, int64_t *next_after);
 
 #endif

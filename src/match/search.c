@@ -1,0 +1,331 @@
+/* Candidate look-up and ranking.
+ *
+ * A search reads the postings of the subject's keys (pairs and joined
+ * names first, single skeletons after, then skeletons one typo away found
+ * in the vocabulary), each bounded: a key with more than POSTINGS_CAP
+ * persons (Mohammad, Ali, Ahmadi at a million people) says little and is
+ * skipped while rarer keys found someone. Candidates gather weight by
+ * key kind and rarity (an idf); the heaviest CANDIDATES_MAX are read from
+ * match_persons, filtered by office, scored in C (score.c) and ranked. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/index.h"
+#include "match/match_int.h"
+#include "store/db.h"
+#include "store/matchdb.h"
+
+#define POSTINGS_CAP 2000
+#define CANDIDATES_MAX 200 /* scored per search */
+#define LOADS_MAX 800      /* rows read per search, out-of-scope ones included */
+#define MAP_SIZE 32768     /* candidate hash slots (power of two) */
+#define NEIGHBOURS_MAX 6   /* vocabulary neighbours per query skeleton */
+#define BIRTH_WINDOW 5     /* years either side when filtering by birth year */
+
+struct slot {
+	int64_t id;
+	double w;
+};
+
+struct cmap {
+	struct slot *s;
+	int used;
+};
+
+static void cmap_add(struct cmap *m, int64_t id, double w)
+{
+	uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+	for (unsigned i = (unsigned)(h >> 40) & (MAP_SIZE - 1);; i = (i + 1) & (MAP_SIZE - 1)) {
+		if (m->s[i].id == id) {
+			m->s[i].w += w;
+			return;
+		}
+		if (m->s[i].id == 0) {
+			if (m->used >= MAP_SIZE * 3 / 4)
+				return; /* full: later keys only add weight */
+			m->s[i].id = id;
+			m->s[i].w = w;
+			m->used++;
+			return;
+		}
+	}
+}
+
+static int cmp_slot(const void *x, const void *y)
+{
+	const struct slot *a = x, *b = y;
+	if (a->w != b->w)
+		return a->w < b->w ? 1 : -1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+static int cmp_hit(const void *x, const void *y)
+{
+	const struct match_hit *a = x, *b = y;
+	if (a->score != b->score)
+		return b->score - a->score;
+	return (a->person_id > b->person_id) - (a->person_id < b->person_id);
+}
+
+static double kind_weight(int kind)
+{
+	switch (kind) {
+	case KEY_PAIR:
+		return 3.0;
+	case KEY_JOINED:
+		return 2.5;
+	case KEY_FUZZY:
+		return 0.6;
+	case KEY_FUZZY_PAIR:
+		return 1.8;
+	default:
+		return 1.0;
+	}
+}
+
+/* ---- typo neighbours from the vocabulary ---- */
+
+struct neighbours {
+	const char *self;
+	char found[NEIGHBOURS_MAX][MATCH_TOKEN_MAX];
+	int n;
+};
+
+static void neighbour_seen(void *ctx, const char *skel)
+{
+	struct neighbours *nb = ctx;
+	if (!strcmp(skel, nb->self) || nb->n >= NEIGHBOURS_MAX)
+		return;
+	size_t a = strlen(skel), b = strlen(nb->self);
+	if ((a > b ? a - b : b - a) > 1)
+		return;
+	for (int i = 0; i < nb->n; i++)
+		if (!strcmp(nb->found[i], skel))
+			return;
+	snprintf(nb->found[nb->n++], MATCH_TOKEN_MAX, "%s", skel);
+}
+
+/* Adds keys for skeletons one edit away from the query's skeletons: the
+ * words themselves and their pairs with the other query skeletons. */
+static int add_fuzzy(struct db *db, const struct match_subject *q, struct keyset *ks)
+{
+	char skels[KEYS_SKELS_MAX][MATCH_TOKEN_MAX];
+	int n;
+	match__skels(q, skels, &n);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(skels[i]);
+		if (len < 3)
+			continue;
+		struct neighbours nb = {.self = skels[i]};
+		int rc = matchdb_vocab_find(db, skels[i], 16, neighbour_seen, &nb);
+		char del[MATCH_TOKEN_MAX];
+		for (size_t k = 0; !rc && k < len && nb.n < NEIGHBOURS_MAX; k++) {
+			if (k > 0 && skels[i][k] == skels[i][k - 1])
+				continue;
+			memcpy(del, skels[i], k);
+			memcpy(del + k, skels[i] + k + 1, len - k);
+			rc = matchdb_vocab_find(db, del, 16, neighbour_seen, &nb);
+		}
+		if (rc)
+			return rc;
+		for (int m = 0; m < nb.n && ks->n < KEYSET_MAX; m++) {
+			snprintf(ks->k[ks->n].key, sizeof(ks->k[0].key), "%s", nb.found[m]);
+			ks->k[ks->n++].kind = KEY_FUZZY;
+			for (int j = 0; j < n && ks->n < KEYSET_MAX; j++) {
+				if (j == i)
+					continue;
+				const char *a = nb.found[m], *b = skels[j];
+				if (strcmp(a, b) > 0) {
+					const char *x = a;
+					a = b;
+					b = x;
+				}
+				snprintf(ks->k[ks->n].key, sizeof(ks->k[0].key), "%s+%s", a, b);
+				ks->k[ks->n++].kind = KEY_FUZZY_PAIR;
+			}
+		}
+	}
+	return DB_OK;
+}
+
+/* ---- search ---- */
+
+static bool office_ok(const struct match_search_opts *o, int64_t office_id)
+{
+	if (o->all_offices)
+		return true;
+	for (int i = 0; i < o->n_office_ids; i++)
+		if (o->office_ids[i] == office_id)
+			return true;
+	return false;
+}
+
+int match_search(struct db *db, struct arena *a, const struct match_subject *q,
+                 const struct match_search_opts *o, struct match_hit **hits, int *nhits)
+{
+	*hits = NULL;
+	*nhits = 0;
+	int limit = o->limit > 0 ? o->limit : 10;
+	struct keyset *ks = malloc(sizeof(*ks));
+	struct cmap map = {calloc(MAP_SIZE, sizeof(struct slot)), 0};
+	int64_t *post = malloc(sizeof(*post) * POSTINGS_CAP);
+	struct match_subject *cand = malloc(sizeof(*cand));
+	struct arena tmp = ARENA_INIT;
+	int rc = DB_OK;
+
+	match__keyset(q, ks);
+	if (q->is_query && (rc = add_fuzzy(db, q, ks)))
+		goto out;
+
+	/* filters: sex (with X, the unknown), birth year window */
+	char sexes[4] = "";
+	if (q->sex == 'F' || q->sex == 'M')
+		sexes[0] = q->sex, sexes[1] = 'X';
+	int ylo = 0, yhi = 0;
+	if (q->birth_year > 0)
+		ylo = q->birth_year - BIRTH_WINDOW, yhi = q->birth_year + BIRTH_WINDOW;
+
+	bool saturated[KEYSET_MAX] = {0};
+	for (int i = 0; i < ks->n; i++) {
+		int n = 0;
+		if ((rc = matchdb_postings(db, ks->k[i].key, sexes, ylo, yhi, post, POSTINGS_CAP,
+		                           &n)))
+			goto out;
+		if (n >= POSTINGS_CAP) {
+			saturated[i] = true;
+			continue;
+		}
+		double w = kind_weight(ks->k[i].kind) * log(1.0 + (double)POSTINGS_CAP / (n + 1));
+		for (int k = 0; k < n; k++)
+			cmap_add(&map, post[k], w);
+	}
+	if (map.used == 0) {
+		/* only common names: take what the common keys give */
+		for (int i = 0; i < ks->n; i++) {
+			if (!saturated[i])
+				continue;
+			int n = 0;
+			if ((rc = matchdb_postings(db, ks->k[i].key, sexes, ylo, yhi, post,
+			                           POSTINGS_CAP, &n)))
+				goto out;
+			for (int k = 0; k < n; k++)
+				cmap_add(&map, post[k], kind_weight(ks->k[i].kind));
+		}
+	}
+
+	/* the heaviest candidates, scored */
+	struct slot *c = malloc(sizeof(*c) * (size_t)(map.used ? map.used : 1));
+	int nc = 0;
+	for (int i = 0; i < MAP_SIZE; i++)
+		if (map.s[i].id)
+			c[nc++] = map.s[i];
+	qsort(c, (size_t)nc, sizeof(*c), cmp_slot);
+	struct match_hit *h = arena_alloc(a, sizeof(*h) * CANDIDATES_MAX);
+	int nh = 0, loads = 0;
+	for (int i = 0; i < nc && nh < CANDIDATES_MAX && loads < LOADS_MAX; i++) {
+		if (c[i].id == o->exclude_id)
+			continue;
+		struct matchdb_row row;
+		loads++;
+		rc = matchdb_get(db, &tmp, c[i].id, &row);
+		if (rc < 0) {
+			free(c);
+			goto out;
+		}
+		if (rc == 0) /* a stale key: removed by a writer that has not committed */
+			continue;
+		rc = DB_OK;
+		if (!office_ok(o, row.office_id))
+			continue;
+		match__subject_from_row(cand, &row);
+		struct match_result r;
+		match_score(q, cand, &r);
+		if (r.score < o->min_score)
+			continue;
+		h[nh].person_id = c[i].id;
+		h[nh].score = r.score;
+		h[nh].explanation = arena_strdup(a, r.explanation);
+		nh++;
+	}
+	free(c);
+	qsort(h, (size_t)nh, sizeof(*h), cmp_hit);
+	*hits = h;
+	*nhits = nh < limit ? nh : limit;
+out:
+	free(ks);
+	free(map.s);
+	free(post);
+	free(cand);
+	arena_release(&tmp);
+	return rc;
+}
+
+int match_duplicate_pairs(struct db *db, struct arena *a, int threshold, int64_t after_id, int limit,
+                          int max_scan, const struct match_search_opts *scope,
+                          struct match_pair **pairs, int *n, int64_t *next_after)
+{
+	enum { BATCH = 256 };
+	int64_t ids[BATCH], offices[BATCH];
+	int cap = limit + 32, got = 0, scanned = 0, rc = DB_OK;
+	struct match_pair *out = arena_alloc(a, sizeof(*out) * (size_t)cap);
+	struct match_subject *s = malloc(sizeof(*s));
+	int64_t last = after_id;
+	bool done = false;
+	*next_after = 0;
+	while (!done) {
+		int k;
+		if ((rc = matchdb_person_ids(db, last, BATCH, ids, offices, &k)))
+			goto out;
+		if (k == 0)
+			break; /* the whole registry was searched */
+		for (int i = 0; i < k; i++) {
+			last = ids[i];
+			if (!office_ok(scope, offices[i]))
+				continue;
+			struct arena tmp = ARENA_INIT;
+			struct matchdb_row row;
+			rc = matchdb_get(db, &tmp, ids[i], &row);
+			if (rc == 1) {
+				match__subject_from_row(s, &row);
+				struct match_search_opts o = *scope;
+				o.limit = 20;
+				o.min_score = threshold;
+				o.exclude_id = ids[i];
+				struct match_hit *h;
+				int nh;
+				rc = match_search(db, &tmp, s, &o, &h, &nh);
+				for (int j = 0; !rc && j < nh; j++) {
+					if (h[j].person_id <= ids[i])
+						continue;
+					if (got == cap) {
+						struct match_pair *bigger =
+						    arena_alloc(a, sizeof(*bigger) * (size_t)cap * 2);
+						memcpy(bigger, out, sizeof(*out) * (size_t)got);
+						out = bigger;
+						cap *= 2;
+					}
+					out[got++] = (struct match_pair){
+					    ids[i], h[j].person_id, h[j].score,
+					    arena_strdup(a, h[j].explanation)};
+				}
+			}
+			arena_release(&tmp);
+			if (rc < 0)
+				goto out;
+			rc = DB_OK;
+			scanned++;
+			if (got >= limit || (max_scan > 0 && scanned >= max_scan)) {
+				*next_after = last;
+				done = true;
+				break;
+			}
+		}
+	}
+out:
+	free(s);
+	*pairs = out;
+	*n = got;
+	return rc;
+}
