@@ -113,9 +113,18 @@ static double sub_cost(char a, char b, bool cross)
 			int k = vclass(a == 'Y' ? b : a);
 			return (k == 0 || k == 1) ? 0.05 : 0.5;
 		}
-		if (vclass(a) == vclass(b))
+		int ka = vclass(a), kb = vclass(b);
+		if (ka == kb)
 			return cross ? 0 : 0.05;
-		return cross ? 0.8 : 0.5;
+		if (cross)
+			return 0.8;
+		/* Latin spellings trade a for e (Ahmad, Ahmed) and e for u
+		 * (Yousef, Yusuf) freely, a for i hardly (Javad, Javid) */
+		if (a == 'e' || b == 'e')
+			return (ka == 0 || kb == 0) ? 0.4 : 0.5;
+		if ((ka == 0 && kb == 1) || (ka == 1 && kb == 0))
+			return 1.0;
+		return (ka == 2 || kb == 2) && (ka == 0 || kb == 0) ? 0.5 : 0.7;
 	}
 	if (!va && !vb)
 		return cons_sub(a, b);
@@ -235,11 +244,14 @@ static double tokens_sim(const struct match_tokens *a, const struct match_tokens
 				if (!ua[i] && !ub[j] && m[i][j] > best)
 					best = m[i][j], bi = i, bj = j;
 		ua[bi] = ub[bj] = true;
-		sum += best;
+		/* a token that plainly differs contradicts, more than a missing one */
+		sum += best >= 0.4 ? best : best - 0.6;
 	}
 	int extra = abs(a->n - b->n);
 	double s = sum / (pairs + 0.5 * extra);
-	if (a->n > 1 || b->n > 1) {
+	if (s < 0)
+		s = 0;
+	if (a->n != b->n) { /* written together on one side, apart on the other */
 		struct match_token ja, jb;
 		joined(a, &ja);
 		joined(b, &jb);
