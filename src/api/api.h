@@ -123,6 +123,7 @@ extern const struct route household_routes[];
 extern const struct route case_routes[];
 extern const struct route workflow_routes[];
 extern const struct route meta_routes[];
+extern const struct route match_routes[];
 extern const struct route import_routes[];
 
 /* Runs one request in-process, exactly as the server would after sign-in:

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/input.h"
+#include "api/matching.h"
 #include "domain/person.h"
 #include "store/db.h"
 #include "store/misc.h"
@@ -183,7 +184,8 @@ static void respond_person(struct req *req, struct resp *resp, int64_t id, int s
 	    "province_of_origin", "education", "occupation", "skills", "languages", "documents",   \
 	    "vulnerabilities", "registered_on"
 
-static const char *const create_fields[] = {PERSON_FIELDS, NULL};
+static const char *const create_fields[] = {PERSON_FIELDS, "check_duplicates",
+                                           "duplicate_override_reason", NULL};
 static const char *const update_fields[] = {"version", PERSON_FIELDS, NULL};
 
 /* A name field: trimmed, bounded, then checked for its script and
@@ -388,6 +390,13 @@ static void create_person(struct req *req, struct resp *resp)
 		resp_store_error(resp, req->db);
 		return;
 	}
+	bool check_duplicates = false;
+	const char *override_reason = NULL;
+	in_bool(&c, "check_duplicates", 0, &check_duplicates);
+	in_str(&c, "duplicate_override_reason", 500, IN_MULTILINE, &override_reason);
+	if (override_reason && !*override_reason)
+		verr_add(&e, "duplicate_override_reason",
+		         "must say why this person is registered despite the possible duplicates");
 	if (!office_code && !json_object_object_get_ex(req->body, "office", NULL)) {
 		const struct principal *who = req->who;
 		if (who && who->n_offices == 1)
@@ -407,6 +416,12 @@ static void create_person(struct req *req, struct resp *resp)
 		struct date today = api_today(req);
 		p.registered_on = date_str(req->arena, &today);
 	}
+
+	/* possible duplicates: refused with a 409 listing them, or recorded */
+	const char *override_audit = NULL;
+	if (api_duplicates_gate(req, resp, &p, check_duplicates, override_reason,
+	                        &override_audit))
+		return;
 
 	char now[32];
 	time_rfc3339(req->now, now);
@@ -428,6 +443,10 @@ static void create_person(struct req *req, struct resp *resp)
 		jsonw_str(&w, key);
 	}
 	jsonw_end(&w);
+	if (override_audit) {
+		jsonw_key(&w, "duplicate_override");
+		jsonw_raw(&w, override_audit);
+	}
 	jsonw_end(&w);
 	if (audit(req, "person.create", p.id, &b)) {
 		resp_store_error(resp, req->db);
@@ -445,6 +464,8 @@ static void get_person(struct req *req, struct resp *resp)
 		resp_not_found(resp, "person", req->params[0]);
 		return;
 	}
+	if (api_person_gone(req, resp, id)) /* 410: merged into another */
+		return;
 	respond_person(req, resp, id, 200);
 }
 
@@ -820,6 +841,11 @@ static void withdraw_consent(struct req *req, struct resp *resp)
 		return;
 	}
 	write_consent(resp_json(resp, 200), &out);
+}
+
+void api_person_item(struct jsonw *w, const struct person *p)
+{
+	write_person(w, p, false);
 }
 
 const struct route person_routes[] = {

@@ -26,6 +26,8 @@ unsigned role_parse(const char *name)
 const char *const perm_actions[] = {
     "person.read",
     "person.write",
+    "person.merge",
+    "person.unmerge",
     "household.read",
     "household.write",
     "case.read",
@@ -56,6 +58,8 @@ static const struct {
 } grants[] = {
     {"person.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
     {"person.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
+    {"person.merge", ROLE_SUPERVISOR},
+    {"person.unmerge", 0},
     {"household.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},
     {"household.write", ROLE_SUPERVISOR | ROLE_CASEWORKER},
     {"case.read", ROLE_SUPERVISOR | ROLE_CASEWORKER | ROLE_MEDICAL | ROLE_OPERATIONS},

@@ -289,8 +289,8 @@ static int index_subject(struct db *db, int64_t id, int64_t office_id,
 	if (rc < 0)
 		goto out;
 	bool same_filters = rc == 1 && old.sex == sex && old.birth_year == s->birth_year;
-	if (rc == 1 && (rc = remove_keys(db, old.keys, same_filters ? ks : NULL, old.sex,
-	                                 old.birth_year, id)))
+	if (rc == 1 &&
+	    (rc = remove_keys(db, old.keys, same_filters ? ks : NULL, old.sex, old.birth_year, id)))
 		goto out;
 	for (int i = 0; i < ks->n; i++) {
 		if (same_filters && in_list(old.keys, ks->k[i].key))

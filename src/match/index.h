@@ -7,7 +7,7 @@ struct matchdb_row;
 
 enum key_kind { KEY_SINGLE, KEY_JOINED, KEY_PAIR, KEY_FUZZY, KEY_FUZZY_PAIR };
 
-#define KEYSET_MAX 96
+#define KEYSET_MAX     96
 #define KEYS_SKELS_MAX 7 /* distinct skeletons that make keys (pairs among them) */
 
 struct keyset {

@@ -51,8 +51,8 @@ bool match__is_title(const char *s);
 /* Latin abbreviations: "mohd" -> "mohammad"; NULL when s is none. */
 const char *match__abbreviation(const char *s);
 /* Particles. Latin lower case or Persian UTF-8. */
-bool match__is_prefix_particle(const char *s);  /* abdul, abd, ...: joins the next word */
-bool match__is_article(const char *s);          /* al, ul, ud, ...: joins both sides */
-bool match__is_suffix_particle(const char *s);  /* ullah, uddin, ...: joins the previous */
+bool match__is_prefix_particle(const char *s); /* abdul, abd, ...: joins the next word */
+bool match__is_article(const char *s);         /* al, ul, ud, ...: joins both sides */
+bool match__is_suffix_particle(const char *s); /* ullah, uddin, ...: joins the previous */
 
 #endif

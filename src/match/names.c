@@ -409,19 +409,19 @@ static bool in_list(const char *const *list, const char *s)
 bool match__is_title(const char *s)
 {
 	static const char *const titles[] = {
-	    "haji",    "hajji",  "hadji",  "alhaj",   "alhajj", "mr",     "mrs",   "ms",
-	    "miss",    "dr",     "sayed",  "sayyed",  "seyed",  "seyyed", "syed",  "sayyid",
-	    "seyyid",  "sayid",  "mawlawi", "mawlavi", "molavi", "moulavi", "maulvi",
-	    "maulawi", "mullah", "mulla",  "mollah",  "sheikh", "shaikh", "eng",   "engineer",
-	    "حاجی",    "حاج",    "سید",    "سیده",    "ملا",    "مولوی",  "شیخ",   "مهندس",
-	    "داکتر",   "دکتر",   "خانم",   "اقای",    NULL};
+	    "haji",   "hajji", "hadji",   "alhaj",   "alhajj", "mr",      "mrs",      "ms",
+	    "miss",   "dr",    "sayed",   "sayyed",  "seyed",  "seyyed",  "syed",     "sayyid",
+	    "seyyid", "sayid", "mawlawi", "mawlavi", "molavi", "moulavi", "maulvi",   "maulawi",
+	    "mullah", "mulla", "mollah",  "sheikh",  "shaikh", "eng",     "engineer", "حاجی",
+	    "حاج",    "سید",   "سیده",    "ملا",     "مولوی",  "شیخ",     "مهندس",    "داکتر",
+	    "دکتر",   "خانم",  "اقای",    NULL};
 	return in_list(titles, s);
 }
 
 const char *match__abbreviation(const char *s)
 {
-	static const char *const mohammad[] = {"mohd", "mhd", "muhd", "mohd", "md", "mohmd",
-	                                        "muhmd", "mhmd", "mohamd", NULL};
+	static const char *const mohammad[] = {"mohd",  "mhd",   "muhd", "mohd",   "md",
+	                                       "mohmd", "muhmd", "mhmd", "mohamd", NULL};
 	if (in_list(mohammad, s))
 		return "mohammad";
 	if (!strcmp(s, "gh") || !strcmp(s, "ghm"))
@@ -434,25 +434,25 @@ const char *match__abbreviation(const char *s)
 bool match__is_prefix_particle(const char *s)
 {
 	static const char *const prefixes[] = {
-	    "abd",   "abdu",  "abdul", "abdol", "abdel", "abdal", "abdur", "abdor", "abdar",
+	    "abd",   "abdu",  "abdul", "abdol", "abdel", "abdal", "abdur", "abdor",  "abdar",
 	    "abdus", "abdos", "abdas", "abduz", "abdoz", "abdun", "abdon", "abdush", "abdosh",
-	    "abdut", "abdud", "abo",   "abu",   "abul",  "abol",  "عبد",   "ابو",   NULL};
+	    "abdut", "abdud", "abo",   "abu",   "abul",  "abol",  "عبد",   "ابو",    NULL};
 	return in_list(prefixes, s);
 }
 
 bool match__is_article(const char *s)
 {
-	static const char *const articles[] = {"al", "ul", "ol", "el", "ar", "ur", "or", "as",
-	                                       "us", "ad", "ud", "az", "uz", "un", "ut", "ash",
-	                                       "ush", "ed", "ال", NULL};
+	static const char *const articles[] = {"al", "ul",  "ol",  "el", "ar", "ur", "or",
+	                                       "as", "us",  "ad",  "ud", "az", "uz", "un",
+	                                       "ut", "ash", "ush", "ed", "ال", NULL};
 	return in_list(articles, s);
 }
 
 bool match__is_suffix_particle(const char *s)
 {
 	static const char *const suffixes[] = {
-	    "ullah", "ollah", "allah", "ulla", "olla", "alla", "ulah", "olah", "ulloh",
-	    "uddin", "oddin", "eddin", "addin", "udin",  "odin", "uddeen", "aldin", "uldin",
-	    "الله",  "اله",   "الدین", NULL};
+	    "ullah", "ollah", "allah", "ulla",  "olla",  "alla", "ulah", "olah",
+	    "ulloh", "uddin", "oddin", "eddin", "addin", "udin", "odin", "uddeen",
+	    "aldin", "uldin", "الله",  "اله",   "الدین", NULL};
 	return in_list(suffixes, s);
 }

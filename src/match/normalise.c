@@ -25,7 +25,7 @@
 #include "match/match_int.h"
 #include "store/persons.h"
 
-#define RAW_MAX 24    /* words per name before joining */
+#define RAW_MAX   24  /* words per name before joining */
 #define RAW_BYTES 112 /* bytes of one word (Latin ASCII or Persian UTF-8) */
 
 struct raw {
@@ -160,10 +160,10 @@ static void raw_add(struct raw *r, const char *bytes, int n)
 static int split_words(const char *name, struct raw *w, int max)
 {
 	utf8proc_uint8_t *m = NULL;
-	utf8proc_ssize_t len = utf8proc_map(
-	    (const utf8proc_uint8_t *)name, 0, &m,
-	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-	        UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+	utf8proc_ssize_t len =
+	    utf8proc_map((const utf8proc_uint8_t *)name, 0, &m,
+	                 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+	                     UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
 	if (len < 0)
 		return 0;
 	int n = 0;
@@ -315,14 +315,14 @@ static void out_sym(char *out, size_t *o, char c)
 /* The fine form of a Latin word (lower-case ASCII letters). */
 static void latin_fine(const char *word, char *out)
 {
-	static const char *const ullah[] = {"ullah", "ollah", "allah", "ulloh", "ulla", "olla",
-	                                    "alla",  "ulah",  "olah",  NULL};
+	static const char *const ullah[] = {"ullah", "ollah", "allah", "ulloh", "ulla",
+	                                    "olla",  "alla",  "ulah",  "olah",  NULL};
 	static const char *const uddin[] = {"uddeen", "uddin", "oddin", "eddin", "addin",
 	                                    "aldin",  "uldin", "udin",  "odin",  NULL};
 	static const struct {
 		const char *from, *to;
-	} whole[] = {{"daud", "davood"}, {"dawud", "davood"}, {"daoud", "davood"},
-	             {"dawood", "davood"}, {"isa", "eisa"}, {"issa", "eisa"}};
+	} whole[] = {{"daud", "davood"},   {"dawud", "davood"}, {"daoud", "davood"},
+	             {"dawood", "davood"}, {"isa", "eisa"},     {"issa", "eisa"}};
 	char s[RAW_BYTES + 16];
 	size_t len = strlen(word);
 	if (len >= sizeof(s) - 8)
@@ -368,8 +368,14 @@ static void latin_fine(const char *word, char *out)
 		char c = s[i], n1 = s[i + 1], n2 = n1 ? s[i + 2] : '\0';
 		char sym = c;
 		size_t step = 1;
-		if (n1 == 'h' && (c == 'k' || c == 'g' || c == 's' || c == 'c' || c == 'z' || c == 'p')) {
-			sym = c == 'k' ? 'x' : c == 'g' ? 'q' : c == 's' ? 'S' : c == 'c' ? 'C' : c == 'z' ? 'Z' : 'f';
+		if (n1 == 'h' &&
+		    (c == 'k' || c == 'g' || c == 's' || c == 'c' || c == 'z' || c == 'p')) {
+			sym = c == 'k'   ? 'x'
+			      : c == 'g' ? 'q'
+			      : c == 's' ? 'S'
+			      : c == 'c' ? 'C'
+			      : c == 'z' ? 'Z'
+			                 : 'f';
 			step = 2;
 		} else if (c == 'c' && n1 == 'k') {
 			sym = 'k', step = 2;
@@ -417,27 +423,66 @@ static int decode(const char *s, int32_t *cps, int max)
 static char persian_consonant(int32_t cp)
 {
 	switch (cp) {
-	case 0x628: return 'b';
-	case 0x67E: return 'p';
-	case 0x62A: case 0x637: case 0x679: case 0x67C: return 't';
-	case 0x62B: case 0x633: case 0x635: case 0x685: return 's';
-	case 0x62C: return 'j';
-	case 0x686: return 'C';
-	case 0x62D: return 'h';
-	case 0x62E: return 'x';
-	case 0x62F: case 0x688: case 0x689: return 'd';
-	case 0x630: case 0x632: case 0x636: case 0x638: case 0x681: return 'z';
-	case 0x631: case 0x691: case 0x693: return 'r';
-	case 0x698: case 0x696: return 'Z';
-	case 0x634: case 0x69A: return 'S';
-	case 0x63A: case 0x642: return 'q';
-	case 0x641: return 'f';
-	case 0x6A9: return 'k';
-	case 0x6AF: return 'g';
-	case 0x644: return 'l';
-	case 0x645: return 'm';
-	case 0x646: case 0x6BC: return 'n';
-	default: return 0;
+	case 0x628:
+		return 'b';
+	case 0x67E:
+		return 'p';
+	case 0x62A:
+	case 0x637:
+	case 0x679:
+	case 0x67C:
+		return 't';
+	case 0x62B:
+	case 0x633:
+	case 0x635:
+	case 0x685:
+		return 's';
+	case 0x62C:
+		return 'j';
+	case 0x686:
+		return 'C';
+	case 0x62D:
+		return 'h';
+	case 0x62E:
+		return 'x';
+	case 0x62F:
+	case 0x688:
+	case 0x689:
+		return 'd';
+	case 0x630:
+	case 0x632:
+	case 0x636:
+	case 0x638:
+	case 0x681:
+		return 'z';
+	case 0x631:
+	case 0x691:
+	case 0x693:
+		return 'r';
+	case 0x698:
+	case 0x696:
+		return 'Z';
+	case 0x634:
+	case 0x69A:
+		return 'S';
+	case 0x63A:
+	case 0x642:
+		return 'q';
+	case 0x641:
+		return 'f';
+	case 0x6A9:
+		return 'k';
+	case 0x6AF:
+		return 'g';
+	case 0x644:
+		return 'l';
+	case 0x645:
+		return 'm';
+	case 0x646:
+	case 0x6BC:
+		return 'n';
+	default:
+		return 0;
 	}
 }
 
@@ -463,7 +508,9 @@ static void persian_fine(const char *utf8, char *out, size_t *o)
 				sym = start ? '@' : 'A';
 				break;
 			case 0x648: /* vav: consonant v or vowel u */
-				sym = (start || vowelish(prev) || next == 0x627 || next == 0x6CC) ? 'v' : 'U';
+				sym = (start || vowelish(prev) || next == 0x627 || next == 0x6CC)
+				          ? 'v'
+				          : 'U';
 				break;
 			case 0x6CC: /* yeh: consonant y or vowel i */
 				if (start || vowelish(prev) || next == 0x627 || next == 0x648)

@@ -305,7 +305,7 @@ static void say(struct explain *e, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0)
 		e->len += (size_t)n < MATCH_EXPLAIN_MAX - e->len ? (size_t)n
-		                                                  : MATCH_EXPLAIN_MAX - e->len - 1;
+		                                                 : MATCH_EXPLAIN_MAX - e->len - 1;
 }
 
 static const char *field_word[MATCH_FIELDS] = {"given", "family", "father's"};
@@ -574,9 +574,9 @@ static void score_query(const struct match_subject *q, const struct match_subjec
 		/* how much of the person's given and family name the query covered */
 		int want = nmin[MATCH_GIVEN] + nmin[MATCH_FAMILY];
 		int have = (fused[MATCH_GIVEN] < nmin[MATCH_GIVEN] ? fused[MATCH_GIVEN]
-		                                                    : nmin[MATCH_GIVEN]) +
+		                                                   : nmin[MATCH_GIVEN]) +
 		           (fused[MATCH_FAMILY] < nmin[MATCH_FAMILY] ? fused[MATCH_FAMILY]
-		                                                      : nmin[MATCH_FAMILY]);
+		                                                     : nmin[MATCH_FAMILY]);
 		double cover = want ? (double)have / want : 1;
 		got += 70 * name_part * (0.6 + 0.4 * cover);
 		possible += 70;

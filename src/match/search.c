@@ -17,12 +17,12 @@
 #include "store/db.h"
 #include "store/matchdb.h"
 
-#define POSTINGS_CAP 2000
-#define CANDIDATES_MAX 200 /* scored per search */
-#define LOADS_MAX 800      /* rows read per search, out-of-scope ones included */
-#define MAP_SIZE 32768     /* candidate hash slots (power of two) */
-#define NEIGHBOURS_MAX 6   /* vocabulary neighbours per query skeleton */
-#define BIRTH_WINDOW 5     /* years either side when filtering by birth year */
+#define POSTINGS_CAP   2000
+#define CANDIDATES_MAX 200   /* scored per search */
+#define LOADS_MAX      800   /* rows read per search, out-of-scope ones included */
+#define MAP_SIZE       32768 /* candidate hash slots (power of two) */
+#define NEIGHBOURS_MAX 6     /* vocabulary neighbours per query skeleton */
+#define BIRTH_WINDOW   5     /* years either side when filtering by birth year */
 
 struct slot {
 	int64_t id;
@@ -262,8 +262,8 @@ out:
 	return rc;
 }
 
-int match_duplicate_pairs(struct db *db, struct arena *a, int threshold, int64_t after_id, int limit,
-                          int max_scan, const struct match_search_opts *scope,
+int match_duplicate_pairs(struct db *db, struct arena *a, int threshold, int64_t after_id,
+                          int limit, int max_scan, const struct match_search_opts *scope,
                           struct match_pair **pairs, int *n, int64_t *next_after)
 {
 	enum { BATCH = 256 };
@@ -300,15 +300,15 @@ int match_duplicate_pairs(struct db *db, struct arena *a, int threshold, int64_t
 					if (h[j].person_id <= ids[i])
 						continue;
 					if (got == cap) {
-						struct match_pair *bigger =
-						    arena_alloc(a, sizeof(*bigger) * (size_t)cap * 2);
+						struct match_pair *bigger = arena_alloc(
+						    a, sizeof(*bigger) * (size_t)cap * 2);
 						memcpy(bigger, out, sizeof(*out) * (size_t)got);
 						out = bigger;
 						cap *= 2;
 					}
-					out[got++] = (struct match_pair){
-					    ids[i], h[j].person_id, h[j].score,
-					    arena_strdup(a, h[j].explanation)};
+					out[got++] =
+					    (struct match_pair){ids[i], h[j].person_id, h[j].score,
+					                        arena_strdup(a, h[j].explanation)};
 				}
 			}
 			arena_release(&tmp);

@@ -84,8 +84,7 @@ int matchdb_key_add(struct db *db, const char *key, char sex, int birth_year, in
 	return db_exec_stmt(st);
 }
 
-int matchdb_key_remove(struct db *db, const char *key, char sex, int birth_year,
-                       int64_t person_id)
+int matchdb_key_remove(struct db *db, const char *key, char sex, int birth_year, int64_t person_id)
 {
 	struct db_stmt *st = db_prepare(db, "DELETE FROM match_keys WHERE key = ?1 AND sex = ?2 "
 	                                    "AND birth_year = ?3 AND person_id = ?4");
@@ -112,8 +111,8 @@ int matchdb_postings(struct db *db, const char *key, const char *sexes, int ylo,
 	int rc;
 	if (!sexes || !*sexes) {
 		if (ylo <= 0) {
-			struct db_stmt *st =
-			    db_prepare(db, "SELECT person_id FROM match_keys WHERE key = ?1 LIMIT ?2");
+			struct db_stmt *st = db_prepare(
+			    db, "SELECT person_id FROM match_keys WHERE key = ?1 LIMIT ?2");
 			db_bind_text(st, 1, key);
 			db_bind_int(st, 2, cap - *n);
 			return collect(st, ids, cap, n);
@@ -134,8 +133,9 @@ int matchdb_postings(struct db *db, const char *key, const char *sexes, int ylo,
 		}
 		/* the window, then the persons whose birth year is unknown */
 		for (int pass = 0; pass < 2 && *n < cap; pass++) {
-			st = db_prepare(db, "SELECT person_id FROM match_keys WHERE key = ?1 "
-			                    "AND sex = ?2 AND birth_year BETWEEN ?3 AND ?4 LIMIT ?5");
+			st = db_prepare(db,
+			                "SELECT person_id FROM match_keys WHERE key = ?1 "
+			                "AND sex = ?2 AND birth_year BETWEEN ?3 AND ?4 LIMIT ?5");
 			db_bind_text(st, 1, key);
 			bind_sex(st, 2, *s);
 			db_bind_int(st, 3, pass ? 0 : ylo);
@@ -174,8 +174,7 @@ int matchdb_vocab_add(struct db *db, const char *del, const char *skel)
 int matchdb_vocab_find(struct db *db, const char *del, int cap,
                        void (*fn)(void *ctx, const char *skel), void *ctx)
 {
-	struct db_stmt *st =
-	    db_prepare(db, "SELECT skel FROM match_vocab WHERE del = ?1 LIMIT ?2");
+	struct db_stmt *st = db_prepare(db, "SELECT skel FROM match_vocab WHERE del = ?1 LIMIT ?2");
 	db_bind_text(st, 1, del);
 	db_bind_int(st, 2, cap);
 	int rc;

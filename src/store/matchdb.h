@@ -14,8 +14,8 @@ struct db;
 
 struct matchdb_row {
 	int64_t person_id, office_id;
-	char sex;       /* 'F', 'M', 'X' */
-	int birth_year; /* 0 unknown */
+	char sex;               /* 'F', 'M', 'X' */
+	int birth_year;         /* 0 unknown */
 	const char *birth_date; /* NULL unknown */
 	bool birth_estimated;
 	const char *names, *ids, *keys; /* match/'s encodings */

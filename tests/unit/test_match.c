@@ -49,7 +49,8 @@ static void assert_meet(const char *const *group)
 		struct match_tokens t;
 		tokens_of(group[i], &t);
 		if (t.n != first.n)
-			fail_msg("\"%s\" has %d tokens, \"%s\" %d", group[i], t.n, group[0], first.n);
+			fail_msg("\"%s\" has %d tokens, \"%s\" %d", group[i], t.n, group[0],
+			         first.n);
 		for (int k = 0; k < t.n; k++) {
 			if (strcmp(t.t[k].skel, first.t[k].skel) != 0)
 				fail_msg("\"%s\" skeleton %s, \"%s\" %s", group[i], t.t[k].skel,
@@ -88,8 +89,8 @@ static void test_compounds_and_particles(void **state)
 	static const char *const groups[][8] = {
 	    {"Abdul Rahman", "Abdurrahman", "Abdulrahman", "Abd al-Rahman", "Abdul-Rahman",
 	     "Abdorrahman", "عبدالرحمن", NULL},
-	    {"Habibullah", "Habib Ullah", "Habibollah", "Habibulla", "Habib-ullah", "حبیب‌الله",
-	     "حبیب الله", NULL},
+	    {"Habibullah", "Habib Ullah", "Habibollah", "Habibulla", "Habib-ullah",
+	     "حبیب‌الله", "حبیب الله", NULL},
 	    {"Nizamuddin", "Nizam ud Din", "Nizam-ud-Din", "Nezameddin", NULL},
 	    {"Abdullah", "Abdollah", "Abdulla", "Abd Allah", "عبدالله", NULL},
 	    {"Zabihullah", "Zabeehullah", "ذبیح‌الله", NULL},
@@ -110,12 +111,12 @@ static void test_compounds_and_particles(void **state)
 static void test_arabic_script_variants(void **state)
 {
 	static const char *const groups[][8] = {
-	    {"علی", "علي", "عـلـی", "عَلِی", NULL},       /* yeh, tatweel, harakat */
-	    {"کریم", "كريم", NULL},                        /* keheh / kaf */
-	    {"فاطمه", "فاطمة", NULL},                      /* teh marbuta */
-	    {"احمد", "أحمد", "إحمد", "آحمد", NULL},        /* alef with hamza, madda */
-	    {"مومن", "مؤمن", NULL},                        /* vav with hamza */
-	    {"محمد", "مُحَمَّد", "ﻣﺤﻤﺪ", NULL},          /* diacritics, presentation forms */
+	    {"علی", "علي", "عـلـی", "عَلِی", NULL},   /* yeh, tatweel, harakat */
+	    {"کریم", "كريم", NULL},                 /* keheh / kaf */
+	    {"فاطمه", "فاطمة", NULL},               /* teh marbuta */
+	    {"احمد", "أحمد", "إحمد", "آحمد", NULL}, /* alef with hamza, madda */
+	    {"مومن", "مؤمن", NULL},                 /* vav with hamza */
+	    {"محمد", "مُحَمَّد", "ﻣﺤﻤﺪ", NULL},         /* diacritics, presentation forms */
 	    {"حبیب‌الله", "حبیبالله", "حبیب‍الله", NULL}, /* ZWNJ, ZWJ */
 	    {"غلامرضا", "غلام‌رضا", NULL},
 	};
@@ -155,7 +156,7 @@ static void test_persian_meets_latin(void **state)
 		assert_meet(groups[i]);
 	/* names missing from the name list go letter by letter */
 	static const char *const rule[][2] = {
-	    {"شیرزاد", "Shirzad"}, {"خسرو", "Khosrow"}, {"تورپیکی", "Toorpekai"},
+	    {"شیرزاد", "Shirzad"}, {"خسرو", "Khosrow"},   {"تورپیکی", "Toorpekai"},
 	    {"پلوشه", "Palwasha"}, {"میرویس", "Mirwais"}, {"گلبهار", "Gulbahar"},
 	};
 	for (size_t i = 0; i < sizeof(rule) / sizeof(rule[0]); i++) {
@@ -170,10 +171,10 @@ static void test_look_alikes_do_not_meet(void **state)
 	/* same consonants, different names: the skeleton may bring them
 	 * together, the score must tell them apart */
 	static const char *const pairs[][2] = {
-	    {"Mohammad", "Mahmood"}, {"محمد", "محمود"},    {"Mohammad", "محمود"},
-	    {"Mahmoud", "محمد"},     {"Hassan", "Hossein"}, {"حسن", "حسین"},
-	    {"Hassan", "حسین"},      {"Hossein", "حسن"},    {"Hasan", "Husain"},
-	    {"Ahmad", "Hamid"},      {"Hamid", "Majid"},    {"Karimi", "Rahimi"},
+	    {"Mohammad", "Mahmood"}, {"محمد", "محمود"},       {"Mohammad", "محمود"},
+	    {"Mahmoud", "محمد"},     {"Hassan", "Hossein"},   {"حسن", "حسین"},
+	    {"Hassan", "حسین"},      {"Hossein", "حسن"},      {"Hasan", "Husain"},
+	    {"Ahmad", "Hamid"},      {"Hamid", "Majid"},      {"Karimi", "Rahimi"},
 	    {"Hosseini", "Hassani"}, {"Mohammadi", "Ahmadi"}, {"Javad", "Jawid"},
 	};
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
@@ -298,8 +299,10 @@ static int db_setup(void **state)
 	assert_int_equal(db_open(&db, path, true, &cause), 0);
 	assert_int_equal(db_migrate(db, NULL, &cause), 0);
 	assert_int_equal(db_begin(db, true), 0);
-	struct office thr = {.code = "THR", .name = "Tehran", .country = "IRN", .province = "IR-23"};
-	struct office mhd = {.code = "MHD", .name = "Mashhad", .country = "IRN", .province = "IR-09"};
+	struct office thr = {
+	    .code = "THR", .name = "Tehran", .country = "IRN", .province = "IR-23"};
+	struct office mhd = {
+	    .code = "MHD", .name = "Mashhad", .country = "IRN", .province = "IR-09"};
 	assert_int_equal(offices_add(db, &thr, NOW, 0, &thr_id), 0);
 	assert_int_equal(offices_add(db, &mhd, NOW, 0, &mhd_id), 0);
 	assert_int_equal(db_commit(db), 0);
@@ -350,22 +353,29 @@ static void test_index_search(void **state)
 	struct person p = person("Mohammad Hussain", "Ahmadi", "Ali", "M", "1980-03-01");
 	int64_t target = add(&a, p, thr_id);
 	int64_t mahmood = add(&a, person("Mahmood", "Ahmadi", "Ali", "M", "1980-03-01"), thr_id);
-	p = (struct person){
-	    .given_name = "Zahra", .given_name_native = "زهرا", .family_name_native = "رضایی",
-	    .sex = "F", .birth_date = "1995-06-01"};
+	p = (struct person){.given_name = "Zahra",
+	                    .given_name_native = "زهرا",
+	                    .family_name_native = "رضایی",
+	                    .sex = "F",
+	                    .birth_date = "1995-06-01"};
 	int64_t zahra = add(&a, p, thr_id);
 	int64_t other_office = add(&a, person("Zahra", "Rezaei", NULL, "F", "1995-06-01"), mhd_id);
 	for (int i = 0; i < 30; i++) /* common names around */
-		add(&a, person(i % 2 ? "Ali" : "Hassan", i % 3 ? "Karimi" : "Ahmadi", "Reza", "M",
-		               i % 2 ? "1970-01-01" : "2001-01-01"),
+		add(&a,
+		    person(i % 2 ? "Ali" : "Hassan", i % 3 ? "Karimi" : "Ahmadi", "Reza", "M",
+		           i % 2 ? "1970-01-01" : "2001-01-01"),
 		    thr_id);
 	assert_int_equal(db_commit(db), 0);
 
 	struct match_hit *h;
 	/* the four spellings of one man */
-	const char *spellings[] = {"Mohammad Hussain Ahmadi", "Muhammad Hossein Ahmady",
-	                           "Mohd. Husain", "محمد حسین احمدی", "Ahmadi Mohammad",
-	                           "Mohammadhussain Ahmadi", NULL};
+	const char *spellings[] = {"Mohammad Hussain Ahmadi",
+	                           "Muhammad Hossein Ahmady",
+	                           "Mohd. Husain",
+	                           "محمد حسین احمدی",
+	                           "Ahmadi Mohammad",
+	                           "Mohammadhussain Ahmadi",
+	                           NULL};
 	for (int i = 0; spellings[i]; i++) {
 		int n = search(spellings[i], NULL, 0, NULL, false, &h);
 		if (n < 1 || h[0].person_id != target)
