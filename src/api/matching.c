@@ -21,9 +21,10 @@
 #include "store/merges.h"
 #include "store/persons.h"
 
-#define SEARCH_Q_MAX    200
-#define REASON_MAX      500
-#define DUPLICATES_SCAN 500 /* persons searched per page of GET /duplicates */
+#define SEARCH_Q_MAX     200
+#define REASON_MAX       500
+#define DUPLICATES_SCAN  500 /* persons searched per page of GET /duplicates */
+#define SEARCH_MIN_SCORE 25  /* below this a candidate is noise, not a match */
 
 static struct match_search_opts scope_of(const struct req *req)
 {
@@ -161,6 +162,7 @@ static void search_persons(struct req *req, struct resp *resp)
 	}
 	struct match_search_opts o = scope_of(req);
 	o.limit = limit;
+	o.min_score = SEARCH_MIN_SCORE;
 	struct match_hit *hits;
 	int n;
 	rc = match_search(req->db, req->arena, s, &o, &hits, &n);

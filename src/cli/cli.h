@@ -27,5 +27,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_reindex(int argc, char **argv);
+int cmd_dedupe(int argc, char **argv);
 
 #endif

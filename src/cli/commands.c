@@ -156,6 +156,37 @@ const struct command commands[] = {
                  "or failed (nothing written), 2 usage error.\n",
     },
     {
+        .name = "reindex",
+        .run = cmd_reindex,
+        .summary = "rebuild the name-matching index from the persons table",
+        .usage = "usage: safar reindex --db PATH\n"
+                 "\n"
+                 "Rebuilds the match keys and scoring rows of every person, in one\n"
+                 "transaction. Not needed in normal running: every registration and change\n"
+                 "updates them, and the migration that creates them (0005) builds them for\n"
+                 "the persons already registered. Run it after an upgrade whose notes ask\n"
+                 "for it.\n"
+                 "\n"
+                 "  --db PATH   the database file (or set SAFAR_DB)\n"
+                 "  -h, --help  show this help\n",
+    },
+    {
+        .name = "dedupe",
+        .run = cmd_dedupe,
+        .summary = "list possible duplicate persons across the registry",
+        .usage = "usage: safar dedupe --db PATH [--threshold N]\n"
+                 "\n"
+                 "Searches the registry for every person and prints the pairs that score at\n"
+                 "least N (default 80), best first, one per line, tab-separated: score,\n"
+                 "ref and name of each person, and why they look alike (\"same father's name;\n"
+                 "born 1 year apart\"). Nothing is changed: review the pairs and merge them\n"
+                 "with POST /api/v1/persons/{id}/merge.\n"
+                 "\n"
+                 "  --db PATH       the database file (or set SAFAR_DB)\n"
+                 "  --threshold N   lowest score listed, 1 to 100 (default 80)\n"
+                 "  -h, --help      show this help\n",
+    },
+    {
         .name = "version",
         .run = cmd_version,
         .summary = "print the version",

@@ -700,7 +700,10 @@ void match_subject_from_person(struct match_subject *s, const struct person *p)
 	s->birth_estimated = p->birth_date_estimated;
 	copy_field(s->phone, sizeof(s->phone), p->phone);
 	for (int i = 0; i < p->n_documents && s->n_documents < MATCH_MAX_DOCS; i++) {
-		if (!p->documents[i].number)
+		const char *type = p->documents[i].type;
+		/* a family passport or headcount slip is shared by the whole family */
+		if (!p->documents[i].number ||
+		    (type && (!strcmp(type, "family_passport") || !strcmp(type, "headcount_slip"))))
 			continue;
 		doc_norm(p->documents[i].number, s->documents[s->n_documents]);
 		if (strlen(s->documents[s->n_documents]) >= 4)

@@ -61,8 +61,10 @@ static double del_cost(char c, bool side_native, bool other_native)
 		return is_long(c) ? 1.0 : 0.5;
 	}
 	if (side_native) { /* a letter the Persian writes, absent from the Latin */
-		if (c == '@' || c == '\'')
-			return 0.05;
+		if (c == '\'')
+			return 0.05; /* ayn: mostly unwritten in Latin */
+		if (c == '@')
+			return 0.6; /* the word starts with a vowel the Latin lacks */
 		if (c == 'Y')
 			return 0.3;
 		return is_long(c) ? 0.7 : 0.3;
@@ -270,15 +272,20 @@ static double field_sim(const struct match_tokens a[2], const struct match_token
 	double best = -1;
 	if (cross)
 		*cross = false;
-	for (int i = 0; i < 2; i++)
-		for (int j = 0; j < 2; j++) {
-			double s = tokens_sim(&a[i], &b[j]);
-			if (s > best + 1e-9) {
-				best = s;
-				if (cross)
-					*cross = i != j;
+	/* spellings in one script compare first; across scripts only when no
+	 * script is shared (transliteration is the looser evidence) */
+	for (int pass = 0; pass < 2 && best < 0; pass++)
+		for (int i = 0; i < 2; i++)
+			for (int j = 0; j < 2; j++) {
+				if ((i != j) != (pass == 1))
+					continue;
+				double s = tokens_sim(&a[i], &b[j]);
+				if (s > best + 1e-9) {
+					best = s;
+					if (cross)
+						*cross = i != j;
+				}
 			}
-		}
 	return best;
 }
 

@@ -268,7 +268,7 @@ int match_duplicate_pairs(struct db *db, struct arena *a, int threshold, int64_t
 {
 	enum { BATCH = 256 };
 	int64_t ids[BATCH], offices[BATCH];
-	int cap = limit + 32, got = 0, scanned = 0, rc = DB_OK;
+	int cap = (limit < 256 ? limit : 256) + 32, got = 0, scanned = 0, rc = DB_OK;
 	struct match_pair *out = arena_alloc(a, sizeof(*out) * (size_t)cap);
 	struct match_subject *s = malloc(sizeof(*s));
 	int64_t last = after_id;

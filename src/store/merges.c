@@ -105,6 +105,14 @@ static int exec_3(struct db *db, const char *sql, int64_t a, int64_t b, int64_t 
 	return db_exec_stmt(st);
 }
 
+static int exec_2(struct db *db, const char *sql, int64_t a, int64_t b)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_int(st, 1, a);
+	db_bind_int(st, 2, b);
+	return db_exec_stmt(st);
+}
+
 static int exec_rel(struct db *db, const char *sql, int64_t group, int64_t person, const char *rel)
 {
 	struct db_stmt *st = db_prepare(db, sql);
@@ -165,7 +173,7 @@ static int move_groups(struct db *db, const struct group_sql *g, int64_t merge_i
 		if (was < 0)
 			return was;
 		if (was) {
-			rc = exec_3(db, g->remove, groups[i], merged, 0);
+			rc = exec_2(db, g->remove, groups[i], merged);
 			if (!rc)
 				rc = add_item(db, merge_id, g->member_kind, groups[i], "removed",
 				              rels[i]);
