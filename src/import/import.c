@@ -15,6 +15,7 @@
 #include "domain/verr.h"
 #include "match/match.h"
 #include "store/db.h"
+#include "store/imports.h"
 #include "store/misc.h"
 #include "store/persons.h"
 #include "store/users.h"
@@ -22,14 +23,8 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/jsonw.h"
+#include "util/log.h"
 #include "util/xalloc.h"
-
-/* TEMPORARY, while src/match is being written in this branch: weak
- * references, so the safar binary links before the matcher does. Removed
- * once the matcher is in the library. */
-#pragma weak match_subject_from_person
-#pragma weak match_index_person
-#pragma weak match_search
 
 /* ---- the columns ---- */
 
@@ -690,9 +685,8 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 		goto out;
 	}
 	p.registered_on = x->today_text;
+	/* persons_insert writes the match keys too */
 	if ((rc = persons_insert(x->db, a, &p, x->now, x->o->user_id)))
-		goto out;
-	if (match_index_person && (rc = match_index_person(x->db, &p)))
 		goto out;
 	const char *detail =
 	    x->o->import_id
@@ -710,7 +704,7 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 		goto out;
 	remember_row(x, p.id, row);
 	x->st->rows_imported++;
-	if (!x->o->no_duplicates && match_search)
+	if (!x->o->no_duplicates)
 		rc = check_duplicates(x, a, &p, row);
 out:
 	json_object_put(obj);
@@ -758,6 +752,10 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		return IMPORT_REFUSED;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &x->t0);
+	if ((rc = imports_bulk_mode(x->db, true))) {
+		*cause = xasprintf("cannot set the connection up: %s", db_errmsg(x->db));
+		return IMPORT_FAILED;
+	}
 	rc = db_begin(x->db, true);
 	if (rc < 0) {
 		*cause = xasprintf("cannot start a transaction: %s", db_errmsg(x->db));
@@ -824,6 +822,9 @@ out:
 	arena_release(&a);
 	if (!x->st->committed)
 		db_rollback(x->db);
+	if (imports_bulk_mode(x->db, false) && out == IMPORT_DONE)
+		log_error("import: cannot restore the connection's cache size: %s",
+		          db_errmsg(x->db));
 	x->st->seconds = since(&x->t0);
 	return out;
 }

@@ -243,3 +243,15 @@ int imports_finish(struct db *db, const struct import_job *j, const char *now)
 	db_bind_text(st, 13, now);
 	return db_exec_stmt(st);
 }
+
+int imports_bulk_mode(struct db *db, bool on)
+{
+	if (strcmp(db_kind(db), "sqlite") != 0)
+		return DB_OK;
+	/* cache_size negative: KiB (-2000 is SQLite's default). temp_store:
+	 * statement journals in memory; once one has spilled into a temporary
+	 * file, SQLite writes every later one of the transaction there, a
+	 * system call per page. */
+	return db_exec(db, on ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"
+	                      : "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT");
+}

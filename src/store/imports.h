@@ -69,4 +69,10 @@ __attribute__((warn_unused_result)) int imports_claim(struct db *db, int64_t id,
 __attribute__((warn_unused_result)) int imports_finish(struct db *db, const struct import_job *j,
                                                        const char *now);
 
+/* Connection settings for a bulk import (on) and back (off): a page cache
+ * of 64 MiB, so that one long transaction does not spill pages into the
+ * write-ahead log again and again, and statement journals kept in memory.
+ * A no-op where the driver has no such settings. */
+__attribute__((warn_unused_result)) int imports_bulk_mode(struct db *db, bool on);
+
 #endif

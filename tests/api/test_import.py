@@ -111,6 +111,7 @@ class ImportTest(ApiTestCase):
         with open(report, encoding="utf-8") as f:
             header, lines = read_report(f.read())
         self.assertEqual(header, ["row", "column", "value", "reason"])
+        lines = [l for l in lines if l[1] != "(duplicate)"]
         by_column = {l[1]: l for l in lines}
         self.assertEqual({l[0] for l in lines}, {"3"})
         self.assertEqual(set(by_column), {"given_name", "sex", "birth_date",
@@ -152,6 +153,7 @@ class ImportTest(ApiTestCase):
         self.assertIn('"row":2', rows[0][1])
         with open(report, encoding="utf-8") as f:
             header, lines = read_report(f.read())
+        lines = [l for l in lines if l[1] != "(duplicate)"]
         self.assertEqual({l[0] for l in lines}, {"3", "5"})
         (extra,) = [l for l in lines if l[0] == "5"]
         self.assertIn("the row has 14 fields but the header has 13", extra[3])
@@ -307,6 +309,7 @@ class ImportTest(ApiTestCase):
         self.assertEqual(self.persons_count(), before)
         header, lines = read_report(self.cw.get(done["report_url"]).text)
         self.assertEqual(header, ["row", "column", "value", "reason"])
+        lines = [l for l in lines if l[1] != "(duplicate)"]  # earlier tests' persons
         self.assertEqual({l[0] for l in lines}, {"3", "5"})
         (office,) = [l for l in lines if l[0] == "5"]
         self.assertEqual(office[1:], ["office", "MHD", "you do not work for office MHD"])
