@@ -29,7 +29,7 @@ static void keys_add(struct keyset *ks, const char *k, int kind)
 	for (int i = 0; i < ks->n; i++)
 		if (!strcmp(ks->k[i].key, k))
 			return;
-	snprintf(ks->k[ks->n].key, sizeof(ks->k[ks->n].key), "%s", k);
+	match__cat(ks->k[ks->n].key, sizeof(ks->k[ks->n].key), k, NULL, NULL);
 	ks->k[ks->n].kind = kind;
 	ks->n++;
 }
@@ -41,7 +41,7 @@ static void skel_add(char (*skels)[MATCH_TOKEN_MAX], int *n, const char *s)
 	for (int i = 0; i < *n; i++)
 		if (!strcmp(skels[i], s))
 			return;
-	snprintf(skels[(*n)++], MATCH_TOKEN_MAX, "%s", s);
+	match__cat(skels[(*n)++], MATCH_TOKEN_MAX, s, NULL, NULL);
 }
 
 /* Skeleton of tokens from..to-1 of t written together. */
@@ -97,7 +97,7 @@ void match__keyset(const struct match_subject *s, struct keyset *ks)
 				a = b;
 				b = x;
 			}
-			snprintf(k, sizeof(k), "%s+%s", a, b);
+			match__cat(k, sizeof(k), a, "+", b);
 			keys_add(ks, k, KEY_PAIR);
 		}
 	add_joined(ks, &s->free_text);
@@ -185,7 +185,7 @@ void match__subject_from_row(struct match_subject *s, const struct matchdb_row *
 	s->sex = r->sex;
 	s->birth_year = r->birth_year;
 	if (r->birth_date)
-		snprintf(s->birth_date, sizeof(s->birth_date), "%s", r->birth_date);
+		match__cat(s->birth_date, sizeof(s->birth_date), r->birth_date, NULL, NULL);
 	s->birth_estimated = r->birth_estimated;
 	const char *ids = r->ids ? r->ids : "";
 	size_t plen = strcspn(ids, "|");

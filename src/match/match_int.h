@@ -42,6 +42,14 @@ static inline bool match__is_vowel(char c)
  * MATCH_TOKEN_MAX bytes. */
 void match__skeleton(const char *fine, char *out);
 
+/* Token similarities are remembered between these calls (one search, on
+ * this thread); match__memo_end frees the memory. */
+void match__memo_begin(void);
+void match__memo_end(void);
+
+/* dst = a + sep + b (sep and b may be NULL), cut to fit cap bytes. */
+void match__cat(char *dst, size_t cap, const char *a, const char *sep, const char *b);
+
 /* Word lists (names.c). */
 /* The Latin spelling of a common name written in Persian script (UTF-8 in
  * the unified letters: ی ک ه ا و), or NULL. */

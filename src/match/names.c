@@ -456,3 +456,14 @@ bool match__is_suffix_particle(const char *s)
 	    "aldin", "uldin", "الله",  "اله",   "الدین", NULL};
 	return in_list(suffixes, s);
 }
+
+void match__cat(char *dst, size_t cap, const char *a, const char *sep, const char *b)
+{
+	const char *parts[3] = {a, sep, b};
+	size_t o = 0;
+	for (int i = 0; i < 3; i++)
+		for (const char *p = parts[i]; p && *p && o + 1 < cap; p++)
+			dst[o++] = *p;
+	if (cap)
+		dst[o] = '\0';
+}

@@ -594,7 +594,7 @@ static bool native_fine(const char *w, char *out)
 	}
 	lat = match__dict_lookup(stem);
 	if (lat) {
-		snprintf(buf, sizeof(buf), "%s%s%s", abd ? "abd" : "", lat, suffix_lat);
+		match__cat(buf, sizeof(buf), abd ? "abd" : "", lat, suffix_lat);
 		latin_fine(buf, out);
 		return false;
 	}
@@ -666,7 +666,7 @@ int match_normalise(const char *name, struct match_tokens *out)
 
 static void copy_field(char *dst, size_t cap, const char *src)
 {
-	snprintf(dst, cap, "%s", src ? src : "");
+	match__cat(dst, cap, src, NULL, NULL);
 }
 
 /* Document numbers compare on their letters and digits, upper case. */

@@ -198,9 +198,72 @@ static double fine_sim(const char *a, bool an, const char *b, bool bn)
 	return sim_of(distance(a, an, b, bn), len);
 }
 
+/* A memo of token similarities for one search: the candidates of a query
+ * share most of their names (Mohammad, Ahmadi), so most comparisons were
+ * made already. Keyed by both fine forms and script flags. */
+#define MEMO_SIZE 4096 /* power of two */
+
+struct memo_entry {
+	uint32_t hash; /* 0: empty */
+	bool an, bn;
+	float sim;
+	char a[MATCH_TOKEN_MAX], b[MATCH_TOKEN_MAX];
+};
+
+static _Thread_local struct memo_entry *memo;
+static _Thread_local int memo_used;
+
+void match__memo_begin(void)
+{
+	if (!memo)
+		memo = calloc(MEMO_SIZE, sizeof(*memo));
+	else
+		memset(memo, 0, MEMO_SIZE * sizeof(*memo));
+	memo_used = 0;
+}
+
+void match__memo_end(void)
+{
+	free(memo);
+	memo = NULL;
+}
+
+static uint32_t memo_hash(const char *a, bool an, const char *b, bool bn)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = a; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ (an ? 0x55u : 0xAAu)) * 16777619u;
+	for (const char *p = b; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ (bn ? 0x55u : 0xAAu)) * 16777619u;
+	return h ? h : 1;
+}
+
 double match_token_similarity(const struct match_token *a, const struct match_token *b)
 {
-	return fine_sim(a->fine, a->native, b->fine, b->native);
+	if (!memo)
+		return fine_sim(a->fine, a->native, b->fine, b->native);
+	uint32_t h = memo_hash(a->fine, a->native, b->fine, b->native);
+	for (uint32_t i = h & (MEMO_SIZE - 1);; i = (i + 1) & (MEMO_SIZE - 1)) {
+		struct memo_entry *e = &memo[i];
+		if (e->hash == 0) {
+			double s = fine_sim(a->fine, a->native, b->fine, b->native);
+			if (memo_used < MEMO_SIZE * 3 / 4) {
+				e->hash = h;
+				e->an = a->native;
+				e->bn = b->native;
+				e->sim = (float)s;
+				memcpy(e->a, a->fine, MATCH_TOKEN_MAX);
+				memcpy(e->b, b->fine, MATCH_TOKEN_MAX);
+				memo_used++;
+			}
+			return s;
+		}
+		if (e->hash == h && e->an == a->native && e->bn == b->native &&
+		    !strcmp(e->a, a->fine) && !strcmp(e->b, b->fine))
+			return e->sim;
+	}
 }
 
 /* ---- names (lists of tokens) ---- */

@@ -104,7 +104,7 @@ static void neighbour_seen(void *ctx, const char *skel)
 	for (int i = 0; i < nb->n; i++)
 		if (!strcmp(nb->found[i], skel))
 			return;
-	snprintf(nb->found[nb->n++], MATCH_TOKEN_MAX, "%s", skel);
+	match__cat(nb->found[nb->n++], MATCH_TOKEN_MAX, skel, NULL, NULL);
 }
 
 /* Adds keys for skeletons one edit away from the query's skeletons: the
@@ -131,7 +131,7 @@ static int add_fuzzy(struct db *db, const struct match_subject *q, struct keyset
 		if (rc)
 			return rc;
 		for (int m = 0; m < nb.n && ks->n < KEYSET_MAX; m++) {
-			snprintf(ks->k[ks->n].key, sizeof(ks->k[0].key), "%s", nb.found[m]);
+			match__cat(ks->k[ks->n].key, sizeof(ks->k[0].key), nb.found[m], NULL, NULL);
 			ks->k[ks->n++].kind = KEY_FUZZY;
 			for (int j = 0; j < n && ks->n < KEYSET_MAX; j++) {
 				if (j == i)
@@ -142,7 +142,7 @@ static int add_fuzzy(struct db *db, const struct match_subject *q, struct keyset
 					a = b;
 					b = x;
 				}
-				snprintf(ks->k[ks->n].key, sizeof(ks->k[0].key), "%s+%s", a, b);
+				match__cat(ks->k[ks->n].key, sizeof(ks->k[0].key), a, "+", b);
 				ks->k[ks->n++].kind = KEY_FUZZY_PAIR;
 			}
 		}
@@ -224,6 +224,7 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 	qsort(c, (size_t)nc, sizeof(*c), cmp_slot);
 	struct match_hit *h = arena_alloc(a, sizeof(*h) * CANDIDATES_MAX);
 	int nh = 0, loads = 0;
+	match__memo_begin();
 	for (int i = 0; i < nc && nh < CANDIDATES_MAX && loads < LOADS_MAX; i++) {
 		if (c[i].id == o->exclude_id)
 			continue;
@@ -232,6 +233,7 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 		rc = matchdb_get(db, &tmp, c[i].id, &row);
 		if (rc < 0) {
 			free(c);
+			match__memo_end();
 			goto out;
 		}
 		if (rc == 0) /* a stale key: removed by a writer that has not committed */
@@ -250,6 +252,7 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 		nh++;
 	}
 	free(c);
+	match__memo_end();
 	qsort(h, (size_t)nh, sizeof(*h), cmp_hit);
 	*hits = h;
 	*nhits = nh < limit ? nh : limit;
