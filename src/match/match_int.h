@@ -38,8 +38,9 @@ static inline bool match__is_vowel(char c)
 }
 
 /* The consonant skeleton of a fine form: vowels dropped, y and v kept only
- * word-initially, a final h dropped, runs collapsed. out has room for
- * MATCH_TOKEN_MAX bytes. */
+ * word-initially, a final h dropped, g folded into q (gh) and x into
+ * k (kh), runs collapsed.
+ * out has room for MATCH_TOKEN_MAX bytes. */
 void match__skeleton(const char *fine, char *out);
 
 /* Token similarities are remembered between these calls (one search, on

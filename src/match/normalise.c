@@ -381,6 +381,7 @@ static void latin_fine(const char *word, char *out)
 			sym = 'k', step = 2;
 		} else if (c == 'd' && n1 == 'j') {
 			sym = 'j', step = 2;
+
 		} else if ((c == 'o' && (n1 == 'o' || n1 == 'u')) || (c == 'u' && n1 == 'u')) {
 			sym = 'U', step = 2;
 		} else if ((c == 'e' && n1 == 'e') || (c == 'i' && n1 == 'i')) {
@@ -631,6 +632,10 @@ void match__skeleton(const char *fine, char *out)
 			continue;
 		if (c == 'h' && i == last_cons && o > 0)
 			continue;
+		if (c == 'g') /* g and gh (q) are written for each other */
+			c = 'q';
+		else if (c == 'x') /* so are k and kh (x) */
+			c = 'k';
 		if (o > 0 && out[o - 1] == c)
 			continue;
 		out[o++] = c;

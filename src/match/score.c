@@ -10,6 +10,7 @@
  * (two vowel classes apart) and Mohammad and Mahmood (letters moved) fall
  * well below. */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,14 +46,19 @@ static bool is_long(char c)
 
 /* Cost of dropping symbol c from a side (native or not) when the other side
  * is native or not. */
-static double del_cost(char c, bool side_native, bool other_native)
+static double del_cost(char c, char prev, bool side_native, bool other_native)
 {
 	bool vowel = match__is_vowel(c);
 	if (!vowel) {
 		if (c == 'v' || c == 'y')
 			return 0.5;
-		if (c == 'h')
-			return side_native ? 0.9 : 0.7;
+		if (c == 'h') {
+			if (side_native)
+				return 0.9;
+			/* Latin h after a consonant marks a digraph (dh, th) more
+			 * often than a letter of its own */
+			return prev && !match__is_vowel(prev) ? 0.3 : 0.7;
+		}
 		return 1.0;
 	}
 	if (side_native && other_native) {
@@ -92,9 +98,10 @@ static double cons_sub(char a, char b)
 		char a, b;
 		double cost;
 	} similar[] = {
-	    {'k', 'q', 0.5}, {'s', 'S', 0.6}, {'z', 'Z', 0.4}, {'j', 'Z', 0.6}, {'C', 'S', 0.7},
-	    {'h', 'x', 0.6}, {'t', 'd', 0.8}, {'v', 'b', 0.8}, {'v', 'f', 0.8}, {'g', 'q', 0.6},
-	    {'g', 'k', 0.7}, {'s', 'z', 0.8}, {'C', 'j', 0.8},
+	    {'k', 'q', 0.5}, {'s', 'S', 0.6}, {'z', 'Z', 0.4}, {'j', 'Z', 0.6},
+	    {'C', 'S', 0.7}, {'h', 'x', 0.6}, {'t', 'd', 0.8}, {'v', 'b', 0.8},
+	    {'v', 'f', 0.8}, {'g', 'q', 0.6}, {'g', 'k', 0.7}, {'s', 'z', 0.8},
+	    {'C', 'j', 0.8}, {'k', 'x', 0.5}, {'m', 'n', 0.6}, {'d', 'z', 0.5},
 	};
 	for (size_t i = 0; i < sizeof(similar) / sizeof(similar[0]); i++)
 		if ((similar[i].a == a && similar[i].b == b) ||
@@ -140,7 +147,7 @@ static double sub_cost(char a, char b, bool cross)
 #define DIST_MAX MATCH_TOKEN_MAX
 
 /* Weighted Damerau (optimal string alignment) distance of two fine forms. */
-static double distance(const char *a, bool an, const char *b, bool bn)
+static double distance(const char *a, bool an, const char *b, bool bn, double cutoff)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la >= DIST_MAX)
@@ -149,18 +156,24 @@ static double distance(const char *a, bool an, const char *b, bool bn)
 		lb = DIST_MAX - 1;
 	bool cross = an != bn;
 	static _Thread_local double d[DIST_MAX][DIST_MAX];
+	double da[DIST_MAX], db[DIST_MAX]; /* deleting each symbol, in its context */
+	for (size_t i = 0; i < la; i++)
+		da[i] = del_cost(a[i], i ? a[i - 1] : 0, an, bn);
+	for (size_t j = 0; j < lb; j++)
+		db[j] = del_cost(b[j], j ? b[j - 1] : 0, bn, an);
 	d[0][0] = 0;
 	for (size_t i = 1; i <= la; i++)
-		d[i][0] = d[i - 1][0] + del_cost(a[i - 1], an, bn);
+		d[i][0] = d[i - 1][0] + da[i - 1];
 	for (size_t j = 1; j <= lb; j++)
-		d[0][j] = d[0][j - 1] + del_cost(b[j - 1], bn, an);
+		d[0][j] = d[0][j - 1] + db[j - 1];
 	for (size_t i = 1; i <= la; i++) {
+		double row_min = d[i][0];
 		for (size_t j = 1; j <= lb; j++) {
 			double best = d[i - 1][j - 1] + sub_cost(a[i - 1], b[j - 1], cross);
-			double x = d[i - 1][j] + del_cost(a[i - 1], an, bn);
+			double x = d[i - 1][j] + da[i - 1];
 			if (x < best)
 				best = x;
-			x = d[i][j - 1] + del_cost(b[j - 1], bn, an);
+			x = d[i][j - 1] + db[j - 1];
 			if (x < best)
 				best = x;
 			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
@@ -170,7 +183,11 @@ static double distance(const char *a, bool an, const char *b, bool bn)
 					best = x;
 			}
 			d[i][j] = best;
+			if (best < row_min)
+				row_min = best;
 		}
+		if (row_min > cutoff) /* every alignment costs more already */
+			return row_min;
 	}
 	return d[la][lb];
 }
@@ -195,37 +212,69 @@ static double fine_sim(const char *a, bool an, const char *b, bool bn)
 		return 1.0;
 	size_t la = strlen(a), lb = strlen(b);
 	size_t len = la > lb ? la : lb;
-	return sim_of(distance(a, an, b, bn), len);
+	/* past 1.5 letters (scaled to the length) the similarity is 0 */
+	double cutoff = 1.5 * (double)(len > 6 ? len : 6) / 6.0;
+	return sim_of(distance(a, an, b, bn, cutoff), len);
 }
 
 /* A memo of token similarities for one search: the candidates of a query
  * share most of their names (Mohammad, Ahmadi), so most comparisons were
- * made already. Keyed by both fine forms and script flags. */
+ * made already. Keyed by both fine forms and script flags. One table per
+ * thread, kept between searches (freed when the thread ends); a
+ * generation number empties it in O(1). */
 #define MEMO_SIZE 4096 /* power of two */
 
 struct memo_entry {
-	uint32_t hash; /* 0: empty */
+	uint32_t gen, hash;
 	bool an, bn;
 	float sim;
 	char a[MATCH_TOKEN_MAX], b[MATCH_TOKEN_MAX];
 };
 
-static _Thread_local struct memo_entry *memo;
-static _Thread_local int memo_used;
+struct memo {
+	uint32_t gen;
+	int used;
+	bool active;
+	struct memo_entry e[MEMO_SIZE];
+};
+
+static pthread_key_t memo_key;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+
+static void memo_key_init(void)
+{
+	(void)pthread_key_create(&memo_key, free);
+}
+
+static struct memo *memo_of_thread(void)
+{
+	pthread_once(&memo_once, memo_key_init);
+	return pthread_getspecific(memo_key);
+}
 
 void match__memo_begin(void)
 {
-	if (!memo)
-		memo = calloc(MEMO_SIZE, sizeof(*memo));
-	else
-		memset(memo, 0, MEMO_SIZE * sizeof(*memo));
-	memo_used = 0;
+	struct memo *m = memo_of_thread();
+	if (!m) {
+		m = calloc(1, sizeof(*m));
+		if (!m || pthread_setspecific(memo_key, m)) {
+			free(m);
+			return; /* no memo: every similarity is computed */
+		}
+	}
+	if (++m->gen == 0) { /* wrapped: really empty it */
+		memset(m->e, 0, sizeof(m->e));
+		m->gen = 1;
+	}
+	m->used = 0;
+	m->active = true;
 }
 
 void match__memo_end(void)
 {
-	free(memo);
-	memo = NULL;
+	struct memo *m = memo_of_thread();
+	if (m)
+		m->active = false;
 }
 
 static uint32_t memo_hash(const char *a, bool an, const char *b, bool bn)
@@ -237,26 +286,28 @@ static uint32_t memo_hash(const char *a, bool an, const char *b, bool bn)
 	for (const char *p = b; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	h = (h ^ (bn ? 0x55u : 0xAAu)) * 16777619u;
-	return h ? h : 1;
+	return h;
 }
 
 double match_token_similarity(const struct match_token *a, const struct match_token *b)
 {
-	if (!memo)
+	struct memo *m = memo_of_thread();
+	if (!m || !m->active)
 		return fine_sim(a->fine, a->native, b->fine, b->native);
 	uint32_t h = memo_hash(a->fine, a->native, b->fine, b->native);
 	for (uint32_t i = h & (MEMO_SIZE - 1);; i = (i + 1) & (MEMO_SIZE - 1)) {
-		struct memo_entry *e = &memo[i];
-		if (e->hash == 0) {
+		struct memo_entry *e = &m->e[i];
+		if (e->gen != m->gen) {
 			double s = fine_sim(a->fine, a->native, b->fine, b->native);
-			if (memo_used < MEMO_SIZE * 3 / 4) {
+			if (m->used < MEMO_SIZE * 3 / 4) {
+				e->gen = m->gen;
 				e->hash = h;
 				e->an = a->native;
 				e->bn = b->native;
 				e->sim = (float)s;
 				memcpy(e->a, a->fine, MATCH_TOKEN_MAX);
 				memcpy(e->b, b->fine, MATCH_TOKEN_MAX);
-				memo_used++;
+				m->used++;
 			}
 			return s;
 		}
@@ -327,6 +378,14 @@ static double tokens_sim(const struct match_tokens *a, const struct match_tokens
 	return s;
 }
 
+static bool has_native(const struct match_tokens *t)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->t[i].native)
+			return true;
+	return false;
+}
+
 /* Best similarity of two fields over their spellings (Latin and native);
  * -1 when either field is empty. *cross set when the best pair was across
  * scripts. */
@@ -335,12 +394,16 @@ static double field_sim(const struct match_tokens a[2], const struct match_token
 	double best = -1;
 	if (cross)
 		*cross = false;
-	/* spellings in one script compare first; across scripts only when no
-	 * script is shared (transliteration is the looser evidence) */
+	/* Spellings of one kind compare first: Latin (or Persian names the
+	 * name list knows, which read as Latin) with Latin, Persian spelled
+	 * letter by letter with its like. Across kinds only when no kind is
+	 * shared: transliteration by rule is the looser evidence. */
+	bool an[2] = {has_native(&a[0]), has_native(&a[1])};
+	bool bn[2] = {has_native(&b[0]), has_native(&b[1])};
 	for (int pass = 0; pass < 2 && best < 0; pass++)
 		for (int i = 0; i < 2; i++)
 			for (int j = 0; j < 2; j++) {
-				if ((i != j) != (pass == 1))
+				if ((an[i] != bn[j]) != (pass == 1))
 					continue;
 				double s = tokens_sim(&a[i], &b[j]);
 				if (s > best + 1e-9) {
@@ -563,7 +626,9 @@ static void score_query(const struct match_subject *q, const struct match_subjec
 	struct explain e = {r->explanation, 0};
 	struct pool_entry pool[POOL_MAX];
 	int np = 0, nmax[MATCH_FIELDS] = {0}, nmin[MATCH_FIELDS] = {0};
-	for (int f = 0; f < MATCH_FIELDS; f++) {
+	/* with the father's name asked apart, the words are the person's own */
+	int fields = q->name[MATCH_FATHER][0].n ? MATCH_FATHER : MATCH_FIELDS;
+	for (int f = 0; f < fields; f++) {
 		for (int s = 0; s < 2; s++) {
 			const struct match_tokens *t = &p->name[f][s];
 			if (!t->n)

@@ -8,6 +8,7 @@
  * key kind and rarity (an idf); the heaviest CANDIDATES_MAX are read from
  * match_persons, filtered by office, scored in C (score.c) and ranked. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,15 @@
 #include "match/match_int.h"
 #include "store/db.h"
 #include "store/matchdb.h"
+#include "util/xalloc.h"
 
-#define POSTINGS_CAP   2000
+#define POSTINGS_CAP   2000  /* rows read per key at most */
+#define ENOUGH_FOUND   100   /* candidates from selective keys that make ... */
+#define SINGLE_CAP     300   /* ... a single name this common not worth reading */
 #define CANDIDATES_MAX 200   /* scored per search */
 #define LOADS_MAX      800   /* rows read per search, out-of-scope ones included */
 #define MAP_SIZE       32768 /* candidate hash slots (power of two) */
-#define NEIGHBOURS_MAX 6     /* vocabulary neighbours per query skeleton */
+#define NEIGHBOURS_MAX 10    /* vocabulary neighbours per query skeleton */
 #define BIRTH_WINDOW   5     /* years either side when filtering by birth year */
 
 struct slot {
@@ -29,8 +33,23 @@ struct slot {
 	double w;
 };
 
+static int cmp_slot_(const struct slot *a, const struct slot *b)
+{
+	if (a->w != b->w)
+		return a->w < b->w ? 1 : -1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+static int cmp_slot(const void *x, const void *y)
+{
+	return cmp_slot_(x, y);
+}
+
+/* Candidate weights by person id: open addressing, emptied after each
+ * search through the list of slots it used. */
 struct cmap {
-	struct slot *s;
+	struct slot s[MAP_SIZE];
+	int idx[MAP_SIZE];
 	int used;
 };
 
@@ -47,18 +66,81 @@ static void cmap_add(struct cmap *m, int64_t id, double w)
 				return; /* full: later keys only add weight */
 			m->s[i].id = id;
 			m->s[i].w = w;
-			m->used++;
+			m->idx[m->used++] = (int)i;
 			return;
 		}
 	}
 }
 
-static int cmp_slot(const void *x, const void *y)
+static void cmap_clear(struct cmap *m)
 {
-	const struct slot *a = x, *b = y;
-	if (a->w != b->w)
-		return a->w < b->w ? 1 : -1;
-	return (a->id > b->id) - (a->id < b->id);
+	for (int i = 0; i < m->used; i++)
+		m->s[m->idx[i]] = (struct slot){0, 0};
+	m->used = 0;
+}
+
+/* What one search needs besides the arena, kept per thread between
+ * searches (freed when the thread ends): a search must not page-fault
+ * its way through a fresh megabyte each time. */
+struct scratch {
+	struct cmap map;
+	struct keyset ks;
+	struct match_subject cand;
+	int64_t post[POSTINGS_CAP];
+	struct slot top[MAP_SIZE];
+};
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_key_init(void)
+{
+	(void)pthread_key_create(&scratch_key, free);
+}
+
+static struct scratch *scratch_get(void)
+{
+	pthread_once(&scratch_once, scratch_key_init);
+	struct scratch *s = pthread_getspecific(scratch_key);
+	if (!s) {
+		s = xcalloc(1, sizeof(*s));
+		if (pthread_setspecific(scratch_key, s)) {
+			free(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+/* Moves the k heaviest of c[0..n) to the front, in order (a partial
+ * quickselect, then a sort of the k). */
+static void heaviest(struct slot *c, int n, int k)
+{
+	if (k > n)
+		k = n;
+	int lo = 0, hi = n - 1;
+	while (lo < hi) {
+		struct slot pivot = c[(lo + hi) / 2];
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (cmp_slot_(&c[i], &pivot) < 0)
+				i++;
+			while (cmp_slot_(&c[j], &pivot) > 0)
+				j--;
+			if (i <= j) {
+				struct slot t = c[i];
+				c[i++] = c[j];
+				c[j--] = t;
+			}
+		}
+		if (k - 1 <= j)
+			hi = j;
+		else if (k - 1 >= i)
+			lo = i;
+		else
+			break;
+	}
+	qsort(c, (size_t)k, sizeof(*c), cmp_slot);
 }
 
 static int cmp_hit(const void *x, const void *y)
@@ -151,6 +233,7 @@ static int add_fuzzy(struct db *db, const struct match_subject *q, struct keyset
 }
 
 /* ---- search ---- */
+long match__stat_keys, match__stat_rows, match__stat_sat, match__stat_cands;
 
 static bool office_ok(const struct match_search_opts *o, int64_t office_id)
 {
@@ -168,10 +251,11 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 	*hits = NULL;
 	*nhits = 0;
 	int limit = o->limit > 0 ? o->limit : 10;
-	struct keyset *ks = malloc(sizeof(*ks));
-	struct cmap map = {calloc(MAP_SIZE, sizeof(struct slot)), 0};
-	int64_t *post = malloc(sizeof(*post) * POSTINGS_CAP);
-	struct match_subject *cand = malloc(sizeof(*cand));
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return DB_ERROR;
+	struct keyset *ks = &sc->ks;
+	struct cmap *map = &sc->map;
 	struct arena tmp = ARENA_INIT;
 	int rc = DB_OK;
 
@@ -187,41 +271,55 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 	if (q->birth_year > 0)
 		ylo = q->birth_year - BIRTH_WINDOW, yhi = q->birth_year + BIRTH_WINDOW;
 
+	/* Selective keys first (pairs, names written together, pairs with a
+	 * typo's neighbour), then single skeletons: once the selective keys
+	 * found enough people, a single name shared by more than
+	 * SINGLE_CAP persons adds nothing but noise and is skipped. */
 	bool saturated[KEYSET_MAX] = {0};
-	for (int i = 0; i < ks->n; i++) {
-		int n = 0;
-		if ((rc = matchdb_postings(db, ks->k[i].key, sexes, ylo, yhi, post, POSTINGS_CAP,
-		                           &n)))
-			goto out;
-		if (n >= POSTINGS_CAP) {
-			saturated[i] = true;
-			continue;
+	for (int phase = 0; phase < 2; phase++) {
+		for (int i = 0; i < ks->n; i++) {
+			int kind = ks->k[i].kind;
+			bool single = kind == KEY_SINGLE || kind == KEY_FUZZY;
+			if (single != (phase == 1))
+				continue;
+			int cap = single && map->used >= ENOUGH_FOUND ? SINGLE_CAP : POSTINGS_CAP;
+			int n = 0, read = 0;
+			if ((rc = matchdb_postings(db, ks->k[i].key, sexes, ylo, yhi, sc->post, cap,
+			                           &read, &n)))
+				goto out;
+			match__stat_keys++;
+			match__stat_rows += read;
+			if (read >= cap) {
+				match__stat_sat++;
+				saturated[i] = true;
+				continue;
+			}
+			double w = kind_weight(kind) * log(1.0 + (double)POSTINGS_CAP / (read + 1));
+			for (int k = 0; k < n; k++)
+				cmap_add(map, sc->post[k], w);
 		}
-		double w = kind_weight(ks->k[i].kind) * log(1.0 + (double)POSTINGS_CAP / (n + 1));
-		for (int k = 0; k < n; k++)
-			cmap_add(&map, post[k], w);
 	}
-	if (map.used == 0) {
+	if (map->used == 0) {
 		/* only common names: take what the common keys give */
 		for (int i = 0; i < ks->n; i++) {
 			if (!saturated[i])
 				continue;
-			int n = 0;
-			if ((rc = matchdb_postings(db, ks->k[i].key, sexes, ylo, yhi, post,
-			                           POSTINGS_CAP, &n)))
+			int n = 0, read = 0;
+			if ((rc = matchdb_postings(db, ks->k[i].key, sexes, ylo, yhi, sc->post,
+			                           POSTINGS_CAP, &read, &n)))
 				goto out;
 			for (int k = 0; k < n; k++)
-				cmap_add(&map, post[k], kind_weight(ks->k[i].kind));
+				cmap_add(map, sc->post[k], kind_weight(ks->k[i].kind));
 		}
 	}
 
 	/* the heaviest candidates, scored */
-	struct slot *c = malloc(sizeof(*c) * (size_t)(map.used ? map.used : 1));
-	int nc = 0;
-	for (int i = 0; i < MAP_SIZE; i++)
-		if (map.s[i].id)
-			c[nc++] = map.s[i];
-	qsort(c, (size_t)nc, sizeof(*c), cmp_slot);
+	struct slot *c = sc->top;
+	int nc = map->used;
+	for (int i = 0; i < nc; i++)
+		c[i] = map->s[map->idx[i]];
+	heaviest(c, nc, LOADS_MAX);
+	match__stat_cands += nc;
 	struct match_hit *h = arena_alloc(a, sizeof(*h) * CANDIDATES_MAX);
 	int nh = 0, loads = 0;
 	match__memo_begin();
@@ -230,20 +328,18 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 			continue;
 		struct matchdb_row row;
 		loads++;
-		rc = matchdb_get(db, &tmp, c[i].id, &row);
-		if (rc < 0) {
-			free(c);
-			match__memo_end();
-			goto out;
+		int got = matchdb_get(db, &tmp, c[i].id, &row);
+		if (got < 0) {
+			rc = got;
+			break;
 		}
-		if (rc == 0) /* a stale key: removed by a writer that has not committed */
+		if (got == 0) /* a stale key: removed by a writer not yet committed */
 			continue;
-		rc = DB_OK;
 		if (!office_ok(o, row.office_id))
 			continue;
-		match__subject_from_row(cand, &row);
+		match__subject_from_row(&sc->cand, &row);
 		struct match_result r;
-		match_score(q, cand, &r);
+		match_score(q, &sc->cand, &r);
 		if (r.score < o->min_score)
 			continue;
 		h[nh].person_id = c[i].id;
@@ -251,16 +347,14 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 		h[nh].explanation = arena_strdup(a, r.explanation);
 		nh++;
 	}
-	free(c);
 	match__memo_end();
+	if (rc)
+		goto out;
 	qsort(h, (size_t)nh, sizeof(*h), cmp_hit);
 	*hits = h;
 	*nhits = nh < limit ? nh : limit;
 out:
-	free(ks);
-	free(map.s);
-	free(post);
-	free(cand);
+	cmap_clear(map);
 	arena_release(&tmp);
 	return rc;
 }

@@ -95,55 +95,50 @@ int matchdb_key_remove(struct db *db, const char *key, char sex, int birth_year,
 	return db_exec_stmt(st);
 }
 
-static int collect(struct db_stmt *st, int64_t *ids, int cap, int *n)
+/* Reads (person_id, sex) rows of st: counts every row read against cap,
+ * keeps those whose sex is in sexes ("" any). */
+static int collect(struct db_stmt *st, const char *sexes, int64_t *ids, int cap, int *read, int *n)
 {
 	int rc;
-	while (*n < cap && (rc = db_step(st)) == DB_ROW)
+	while (*read < cap && (rc = db_step(st)) == DB_ROW) {
+		(*read)++;
+		if (*sexes) {
+			const char *sex = db_col_text(st, 1);
+			if (!sex || !strchr(sexes, sex[0]))
+				continue;
+		}
 		ids[(*n)++] = db_col_int(st, 0);
-	if (*n >= cap)
+	}
+	if (*read >= cap)
 		return finish(st);
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
 int matchdb_postings(struct db *db, const char *key, const char *sexes, int ylo, int yhi,
-                     int64_t *ids, int cap, int *n)
+                     int64_t *ids, int cap, int *read, int *n)
 {
-	int rc;
-	if (!sexes || !*sexes) {
-		if (ylo <= 0) {
-			struct db_stmt *st = db_prepare(
-			    db, "SELECT person_id FROM match_keys WHERE key = ?1 LIMIT ?2");
-			db_bind_text(st, 1, key);
-			db_bind_int(st, 2, cap - *n);
-			return collect(st, ids, cap, n);
-		}
-		sexes = "FMX";
+	*read = *n = 0;
+	if (!sexes)
+		sexes = "";
+	struct db_stmt *st;
+	if (ylo <= 0) {
+		st =
+		    db_prepare(db, "SELECT person_id, sex FROM match_keys WHERE key = ?1 LIMIT ?2");
+		db_bind_text(st, 1, key);
+		db_bind_int(st, 2, cap);
+		return collect(st, sexes, ids, cap, read, n);
 	}
-	for (const char *s = sexes; *s && *n < cap; s++) {
-		struct db_stmt *st;
-		if (ylo <= 0) {
-			st = db_prepare(db, "SELECT person_id FROM match_keys WHERE key = ?1 "
-			                    "AND sex = ?2 LIMIT ?3");
-			db_bind_text(st, 1, key);
-			bind_sex(st, 2, *s);
-			db_bind_int(st, 3, cap - *n);
-			if ((rc = collect(st, ids, cap, n)))
-				return rc;
-			continue;
-		}
-		/* the window, then the persons whose birth year is unknown */
-		for (int pass = 0; pass < 2 && *n < cap; pass++) {
-			st = db_prepare(db,
-			                "SELECT person_id FROM match_keys WHERE key = ?1 "
-			                "AND sex = ?2 AND birth_year BETWEEN ?3 AND ?4 LIMIT ?5");
-			db_bind_text(st, 1, key);
-			bind_sex(st, 2, *s);
-			db_bind_int(st, 3, pass ? 0 : ylo);
-			db_bind_int(st, 4, pass ? 0 : yhi);
-			db_bind_int(st, 5, cap - *n);
-			if ((rc = collect(st, ids, cap, n)))
-				return rc;
-		}
+	/* the window, then the persons whose birth year is unknown */
+	for (int pass = 0; pass < 2 && *read < cap; pass++) {
+		st = db_prepare(db, "SELECT person_id, sex FROM match_keys WHERE key = ?1 "
+		                    "AND birth_year BETWEEN ?2 AND ?3 LIMIT ?4");
+		db_bind_text(st, 1, key);
+		db_bind_int(st, 2, pass ? 0 : ylo);
+		db_bind_int(st, 3, pass ? 0 : yhi);
+		db_bind_int(st, 4, cap - *read);
+		int rc = collect(st, sexes, ids, cap, read, n);
+		if (rc)
+			return rc;
 	}
 	return DB_OK;
 }

@@ -31,11 +31,12 @@ __attribute__((warn_unused_result)) int matchdb_key_add(struct db *db, const cha
 __attribute__((warn_unused_result)) int matchdb_key_remove(struct db *db, const char *key, char sex,
                                                            int birth_year, int64_t person_id);
 
-/* Persons under key, at most cap of them, appended to ids (room for cap)
- * with *n counting. sexes: a string of sex letters to keep ("" any);
- * with ylo > 0 only birth years ylo..yhi and unknown ones. */
+/* Persons under key whose sex is in sexes ("" any) and, with ylo > 0,
+ * whose birth year is ylo..yhi or unknown: appended to ids (room for
+ * cap), *n of them. At most cap rows are read; *read says how many (cap:
+ * the key has more). */
 int matchdb_postings(struct db *db, const char *key, const char *sexes, int ylo, int yhi,
-                     int64_t *ids, int cap, int *n);
+                     int64_t *ids, int cap, int *read, int *n);
 
 /* Vocabulary: 1 when skel is known. */
 int matchdb_vocab_has(struct db *db, const char *skel);

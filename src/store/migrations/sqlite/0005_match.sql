@@ -28,13 +28,14 @@ CREATE TABLE match_persons (
 
 -- The inverted index: key (a name skeleton, two joined, or an order-free
 -- pair of them) -> persons, clustered by key so a look-up is one range
--- scan; sex and birth year in the key let filters narrow that range.
+-- scan; the birth year next lets a year window narrow that range (sex is
+-- filtered on the rows read).
 CREATE TABLE match_keys (
 	key TEXT NOT NULL,
-	sex TEXT NOT NULL,
 	birth_year INTEGER NOT NULL,
+	sex TEXT NOT NULL,
 	person_id INTEGER NOT NULL,
-	PRIMARY KEY (key, sex, birth_year, person_id)
+	PRIMARY KEY (key, birth_year, sex, person_id)
 ) STRICT, WITHOUT ROWID;
 
 -- Every skeleton seen, under itself and under each of its one-letter
