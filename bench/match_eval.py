@@ -218,11 +218,15 @@ def fmt_line(o):
 
 
 def cmd_dups(data, report, safar_db, label):
+    """Each delta row is a re-registration of a registry person, a repeat of
+    an earlier delta row, or a first registration. A flag is right when its
+    candidate is the same identity; a first registration flagged at all is a
+    false alarm."""
     truth = read_truth(data)
+    delta = {}
     with open(os.path.join(data, "delta_truth.csv"), encoding="utf-8") as f:
-        r = csv.reader(f)
-        next(r)
-        delta = {int(row) + 1: int(ident) for row, ident in r}  # report rows count the header
+        for r in csv.DictReader(f):
+            delta[int(r["row"]) + 1] = int(r["identity"])  # report rows count the header
     con = sqlite3.connect("file:%s?mode=ro" % safar_db, uri=True)
     ref_id = dict(con.execute("SELECT ref, id FROM persons"))
     con.close()
@@ -231,40 +235,40 @@ def cmd_dups(data, report, safar_db, label):
         rd = csv.reader(f)
         next(rd)
         for row, column, value, reason in rd:
-            if column != "(duplicate)":
-                continue
-            flagged.setdefault(int(row), []).append(value)
+            if column == "(duplicate)":
+                flagged.setdefault(int(row), []).append(value)
+
+    def identity_of(candidate):
+        if candidate.startswith("row "):
+            return delta.get(int(candidate[4:]), -1)
+        return truth.get(ref_id.get(candidate, 0), -1)
+
+    registry_ids = set(truth.values())
+    seen = set()
     pairs = correct = 0
-    for row, cands in flagged.items():
-        me = delta.get(row, 0)
-        for c in cands:
-            pairs += 1
-            if c.startswith("row "):
-                other = delta.get(int(c[4:]), 0)
-            else:
-                other = truth.get(ref_id.get(c, 0), -1)
-            correct += me != 0 and other == me
-    known = [r for r, i in delta.items() if i != 0]
-    new = [r for r, i in delta.items() if i == 0]
-    found = 0
-    for r in known:
-        for c in flagged.get(r, []):
-            other = delta.get(int(c[4:]), 0) if c.startswith("row ") else \
-                truth.get(ref_id.get(c, 0), -1)
-            if other == delta[r]:
-                found += 1
-                break
+    should = found = new = alarms = 0
+    for row in sorted(delta):
+        me = delta[row]
+        cands = flagged.get(row, [])
+        ok = [identity_of(c) == me for c in cands]
+        pairs += len(cands)
+        correct += sum(ok)
+        if me in registry_ids or me in seen:
+            should += 1
+            found += any(ok)
+        else:
+            new += 1
+            alarms += bool(cands)
+        seen.add(me)
     out = {"label": label, "dup_pairs": pairs, "dup_precision": correct / pairs if pairs else None,
-           "dup_recall": found / len(known) if known else None,
-           "dup_false_alarm_rows": sum(1 for r in new if r in flagged), "new_rows": len(new),
-           "known_rows": len(known)}
+           "dup_recall": found / should if should else None,
+           "dup_false_alarm_rows": alarms, "new_rows": new, "known_rows": should}
     with open(os.path.join(data, "results.jsonl"), "a", encoding="utf-8") as f:
         f.write(json.dumps(out) + "\n")
     print("%-34s flagged pairs %d, precision %s, recall %s (of %d re-registrations), "
-          "false alarms %d of %d new people" % (
+          "false alarms on %d of %d first registrations" % (
               label, pairs, "%.3f" % out["dup_precision"] if pairs else "-",
-              "%.3f" % out["dup_recall"] if known else "-", len(known),
-              out["dup_false_alarm_rows"], len(new)))
+              "%.3f" % out["dup_recall"] if should else "-", should, alarms, new))
 
 
 def cmd_summary(data):

@@ -10,9 +10,10 @@ writes into DIR:
                 (row k of the file becomes person id k in a fresh database)
   truth.csv     row,identity: the same identity on two rows is one person
                 registered twice (planted duplicates)
-  delta.csv     a later list to import against the registry: new people and
-                people already registered, spelled differently
-  delta_truth.csv  row,identity (identity 0: not in the registry)
+  delta.csv     a later list to import against the registry: people already
+                registered spelled differently, new people, and some new
+                people twice in the list
+  delta_truth.csv  row,identity,in_registry
   queries.csv   qid,kind,identity,q,father_name,birth_year,sex
                 (identity 0: a person who is not in the registry)
 
@@ -487,26 +488,34 @@ def main():
             w.writerow([rec[c] for c in COLUMNS])
             tw.writerow([row, p["id"]])
 
-    # a later list: half new people, half already registered
+    # a later list: people already registered (spelled again), new people,
+    # and some of those new people twice in the same list
     nd = a.delta or max(100, a.n // 100)
+    fresh = []
     with open(os.path.join(a.out, "delta.csv"), "w", newline="", encoding="utf-8") as f, \
             open(os.path.join(a.out, "delta_truth.csv"), "w", newline="", encoding="utf-8") as t:
         w = csv.writer(f, lineterminator="\r\n")
         tw = csv.writer(t, lineterminator="\n")
         w.writerow(COLUMNS)
-        tw.writerow(["row", "identity"])
+        tw.writerow(["row", "identity", "in_registry"])
         for row in range(1, nd + 1):
             seq += 1
-            if rng.random() < 0.5:
+            r = rng.random()
+            if r < 0.45:
                 p = identities[rng.randrange(len(identities))]
                 rec = record_of(p, rng, seq, variant=True)
-                ident = p["id"]
+                registered = 1
+            elif r < 0.5 and fresh:
+                p = fresh[rng.randrange(len(fresh))]
+                rec = record_of(p, rng, seq, variant=True)
+                registered = 0
             else:
-                p = new_identity(rng, pools, 0)
+                p = new_identity(rng, pools, len(identities) + len(fresh) + 1)
+                fresh.append(p)
                 rec = record_of(p, rng, seq)
-                ident = 0
+                registered = 0
             w.writerow([rec[c] for c in COLUMNS])
-            tw.writerow([row, ident])
+            tw.writerow([row, p["id"], registered])
 
     # queries: per kind, people drawn at random among those it applies to
     present = {(p["given"][0], p["family"][0], p["father"][0], p["year"]) for p in identities}
