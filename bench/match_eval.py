@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The scoring side of bench/match_bench.sh (standard library only).
 
-    match_eval.py queries DATA SYSTEM MODE OUT.tsv [--limit N]
-        the query list of DATA/queries.csv prepared for one system
+    match_eval.py queries DATA SYSTEM MODE OUT.tsv [--limit N] [--per-kind K]
+        the query list of DATA/queries.csv (the first K of each kind) for one system
         (safar | pg | fts) and mode (name: the name only; full: the name
         with the father's name and the birth year), for bench/match_load
     match_eval.py fts-load DATA DB
@@ -67,9 +67,13 @@ def fts_expr(cols, text):
     return "{%s} : (%s)" % (cols, " OR ".join('"%s"' % g.replace('"', '""') for g in grams))
 
 
-def cmd_queries(data, system, mode, out, limit=10):
+def cmd_queries(data, system, mode, out, limit=10, per_kind=0):
+    taken = {}
     with open(out, "w", encoding="utf-8") as f:
         for q in read_queries(data):
+            taken[q["kind"]] = taken.get(q["kind"], 0) + 1
+            if per_kind and taken[q["kind"]] > per_kind:
+                continue
             full = mode == "full"
             father = q["father_name"] if full else ""
             year = q["birth_year"] if full else ""
@@ -162,7 +166,9 @@ def cmd_score(data, results, label, threshold=80):
     lat = []
     failed = 0
     for q in queries:
-        us, hits = res.get(q["qid"], (-1, []))
+        if q["qid"] not in res:
+            continue  # not asked (a subset of the queries)
+        us, hits = res[q["qid"]]
         if us < 0:
             failed += 1
             continue
@@ -296,12 +302,13 @@ def main():
         sys.exit(__doc__)
     cmd = a[0]
     if cmd == "queries":
-        limit = 10
-        if "--limit" in a:
-            i = a.index("--limit")
-            limit = int(a[i + 1])
-            del a[i:i + 2]
-        cmd_queries(a[1], a[2], a[3], a[4], limit)
+        opts = {"--limit": 10, "--per-kind": 0}
+        for o in opts:
+            if o in a:
+                i = a.index(o)
+                opts[o] = int(a[i + 1])
+                del a[i:i + 2]
+        cmd_queries(a[1], a[2], a[3], a[4], opts["--limit"], opts["--per-kind"])
     elif cmd == "fts-load":
         cmd_fts_load(a[1], a[2])
     elif cmd == "pg-rows":
