@@ -881,7 +881,10 @@ enum import_outcome import_persons(struct db *db, const struct import_source *sr
 
 	if ((out = scan(&x, cause)) != IMPORT_DONE)
 		goto out;
-	progress(&x, true);
+	if (progress(&x, true)) {
+		out = IMPORT_STOPPED;
+		goto out;
+	}
 	if (o->report) {
 		buf_addf(&x.rp.b, "row,column,value,reason\r\n");
 	}
