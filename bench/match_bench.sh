@@ -7,6 +7,9 @@
 #   BENCH_QUERIES=300 BENCH_CLIENTS="1 8" bench/match_bench.sh 100000
 #   BENCH_SMOKE=1 bench/match_bench.sh   CI: small, no PostgreSQL, no timing claims
 #   SAFAR_BIN=path/to/safar              skip the release build
+#   BENCH_DELTA=2000                     rows of the later list (default 1% of N)
+#   BENCH_REF_QUERIES=40                 queries per kind for pg_trgm and FTS5
+#   BENCH_PG=0                           without PostgreSQL; BENCH_KEEP=1 keeps the files
 # It prints figures; it never fails on them (only when something breaks).
 set -eu
 cd "$(dirname "$0")/.."
@@ -75,7 +78,8 @@ trap 'exit 130' INT TERM
 
 # ---- the data ----
 say "generating $n persons, $per_kind queries per kind"
-python3 bench/match_gen.py --n "$n" --queries "$per_kind" --seed "$seed" --out "$data"
+python3 bench/match_gen.py --n "$n" --queries "$per_kind" --seed "$seed" \
+	--delta "${BENCH_DELTA:-0}" --out "$data"
 pg_inc=""
 pg_lib=""
 if [ "$with_pg" = 1 ]; then
