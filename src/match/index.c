@@ -56,17 +56,50 @@ static void joined_skel(const struct match_tokens *t, int from, int to, char *ou
 	match__skeleton(fine, out);
 }
 
-static void add_joined(struct keyset *ks, const struct match_tokens *t)
+static void add_pair(struct keyset *ks, const char *a, const char *b)
+{
+	char k[sizeof(ks->k[0].key)];
+	if (!a[0] || !b[0] || !strcmp(a, b))
+		return;
+	if (strcmp(a, b) > 0) {
+		const char *x = a;
+		a = b;
+		b = x;
+	}
+	match__cat(k, sizeof(k), a, "+", b);
+	keys_add(ks, k, KEY_PAIR);
+}
+
+static bool among(const struct match_tokens *t, int from, int to, const char *skel)
+{
+	for (int i = from; i < to; i++)
+		if (!strcmp(t->t[i].skel, skel))
+			return true;
+	return false;
+}
+
+/* Keys of a name written together: the skeleton of its tokens joined (the
+ * whole name, and each two neighbours of a longer one), alone and paired
+ * with the subject's other skeletons, so "Mohammadhossein Ahmadi" and
+ * "Mohammad Hossein Ahmadi" share a selective key. */
+static void add_joined_span(struct keyset *ks, const struct match_tokens *t, int from, int to,
+                            char (*skels)[MATCH_TOKEN_MAX], int n)
 {
 	char sk[MATCH_TOKEN_MAX];
-	if (t->n >= 2) {
-		joined_skel(t, 0, t->n, sk);
-		keys_add(ks, sk, KEY_JOINED);
-	}
-	for (int i = 0; t->n >= 3 && i + 1 < t->n; i++) {
-		joined_skel(t, i, i + 2, sk);
-		keys_add(ks, sk, KEY_JOINED);
-	}
+	joined_skel(t, from, to, sk);
+	keys_add(ks, sk, KEY_JOINED);
+	for (int k = 0; k < n; k++)
+		if (!among(t, from, to, skels[k]))
+			add_pair(ks, sk, skels[k]);
+}
+
+static void add_joined(struct keyset *ks, const struct match_tokens *t,
+                       char (*skels)[MATCH_TOKEN_MAX], int n)
+{
+	if (t->n >= 2)
+		add_joined_span(ks, t, 0, t->n, skels, n);
+	for (int i = 0; t->n >= 3 && i + 1 < t->n; i++)
+		add_joined_span(ks, t, i, i + 2, skels, n);
 }
 
 void match__skels(const struct match_subject *s, char (*skels)[MATCH_TOKEN_MAX], int *n)
@@ -81,6 +114,22 @@ void match__skels(const struct match_subject *s, char (*skels)[MATCH_TOKEN_MAX],
 				skel_add(skels, n, s->name[f][sp].t[i].skel);
 }
 
+/* In how many places skel occurs: query words one by one; a person's
+ * fields (its two spellings of one field count once). */
+static int occurrences(const struct match_subject *s, const char *skel)
+{
+	int count = 0;
+	for (int i = 0; i < s->free_text.n; i++)
+		count += !strcmp(s->free_text.t[i].skel, skel);
+	for (int f = 0; f < MATCH_FIELDS; f++) {
+		bool in = false;
+		for (int sp = 0; sp < 2 && !in; sp++)
+			in = among(&s->name[f][sp], 0, s->name[f][sp].n, skel);
+		count += in;
+	}
+	return count;
+}
+
 void match__keyset(const struct match_subject *s, struct keyset *ks)
 {
 	char skels[KEYS_SKELS_MAX][MATCH_TOKEN_MAX];
@@ -89,21 +138,19 @@ void match__keyset(const struct match_subject *s, struct keyset *ks)
 	match__skels(s, skels, &n);
 	/* pairs first: they are the selective ones */
 	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++) {
+		for (int j = i + 1; j < n; j++)
+			add_pair(ks, skels[i], skels[j]);
+	/* one skeleton twice (Mohammad Mohammadi): paired with itself */
+	for (int i = 0; i < n; i++)
+		if (occurrences(s, skels[i]) >= 2) {
 			char k[sizeof(ks->k[0].key)];
-			const char *a = skels[i], *b = skels[j];
-			if (strcmp(a, b) > 0) {
-				const char *x = a;
-				a = b;
-				b = x;
-			}
-			match__cat(k, sizeof(k), a, "+", b);
+			match__cat(k, sizeof(k), skels[i], "+", skels[i]);
 			keys_add(ks, k, KEY_PAIR);
 		}
-	add_joined(ks, &s->free_text);
+	add_joined(ks, &s->free_text, skels, n);
 	for (int f = 0; f < MATCH_FIELDS; f++)
 		for (int sp = 0; sp < 2; sp++)
-			add_joined(ks, &s->name[f][sp]);
+			add_joined(ks, &s->name[f][sp], skels, n);
 	for (int i = 0; i < n; i++)
 		keys_add(ks, skels[i], KEY_SINGLE);
 }
@@ -214,13 +261,13 @@ void match__subject_from_row(struct match_subject *s, const struct matchdb_row *
 static int vocab_learn(struct db *db, const char *skel)
 {
 	size_t len = strlen(skel);
-	if (len < 3)
+	if (len < 2)
 		return DB_OK;
 	int rc = matchdb_vocab_has(db, skel);
 	if (rc != 0)
 		return rc < 0 ? rc : DB_OK;
-	if ((rc = matchdb_vocab_add(db, skel, skel)))
-		return rc;
+	if ((rc = matchdb_vocab_add(db, skel, skel)) || len < 3)
+		return rc; /* a two-letter word is found from three (Nupri -> Nuri) */
 	char del[MATCH_TOKEN_MAX];
 	for (size_t i = 0; i < len; i++) {
 		if (i > 0 && skel[i] == skel[i - 1])

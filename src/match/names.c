@@ -434,9 +434,10 @@ const char *match__abbreviation(const char *s)
 bool match__is_prefix_particle(const char *s)
 {
 	static const char *const prefixes[] = {
-	    "abd",   "abdu",  "abdul", "abdol", "abdel", "abdal", "abdur", "abdor",  "abdar",
-	    "abdus", "abdos", "abdas", "abduz", "abdoz", "abdun", "abdon", "abdush", "abdosh",
-	    "abdut", "abdud", "abo",   "abu",   "abul",  "abol",  "عبد",   "ابو",    NULL};
+	    "abd",   "abdl",  "abdu",  "abdul",  "abdol",  "abdel", "abdal",
+	    "abdur", "abdor", "abdar", "abdus",  "abdos",  "abdas", "abduz",
+	    "abdoz", "abdun", "abdon", "abdush", "abdosh", "abdut", "abdud",
+	    "abo",   "abu",   "abul",  "abol",   "عبد",    "ابو",   NULL};
 	return in_list(prefixes, s);
 }
 

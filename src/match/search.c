@@ -19,11 +19,11 @@
 #include "store/matchdb.h"
 #include "util/xalloc.h"
 
-#define POSTINGS_CAP   2000  /* rows read per key at most */
+#define POSTINGS_CAP   1000  /* rows read per key at most */
 #define ENOUGH_FOUND   100   /* candidates from selective keys that make ... */
 #define SINGLE_CAP     300   /* ... a single name this common not worth reading */
 #define CANDIDATES_MAX 200   /* scored per search */
-#define LOADS_MAX      800   /* rows read per search, out-of-scope ones included */
+#define LOADS_MAX      400   /* rows read per search, out-of-scope ones included */
 #define MAP_SIZE       32768 /* candidate hash slots (power of two) */
 #define NEIGHBOURS_MAX 10    /* vocabulary neighbours per query skeleton */
 #define BIRTH_WINDOW   5     /* years either side when filtering by birth year */
@@ -233,7 +233,6 @@ static int add_fuzzy(struct db *db, const struct match_subject *q, struct keyset
 }
 
 /* ---- search ---- */
-long match__stat_keys, match__stat_rows, match__stat_sat, match__stat_cands;
 
 static bool office_ok(const struct match_search_opts *o, int64_t office_id)
 {
@@ -267,14 +266,13 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 	char sexes[4] = "";
 	if (q->sex == 'F' || q->sex == 'M')
 		sexes[0] = q->sex, sexes[1] = 'X';
-	int ylo = 0, yhi = 0;
-	if (q->birth_year > 0)
-		ylo = q->birth_year - BIRTH_WINDOW, yhi = q->birth_year + BIRTH_WINDOW;
 
 	/* Selective keys first (pairs, names written together, pairs with a
 	 * typo's neighbour), then single skeletons: once the selective keys
-	 * found enough people, a single name shared by more than
-	 * SINGLE_CAP persons adds nothing but noise and is skipped. */
+	 * found enough people, a single name shared by more than SINGLE_CAP
+	 * persons adds nothing but noise and is skipped. With a birth year, a
+	 * key is read in the year window (narrowed while too common: Mohammad
+	 * Ahmadi born 1980 +-1) and, apart, among persons of unknown birth. */
 	bool saturated[KEYSET_MAX] = {0};
 	for (int phase = 0; phase < 2; phase++) {
 		for (int i = 0; i < ks->n; i++) {
@@ -283,20 +281,37 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 			if (single != (phase == 1))
 				continue;
 			int cap = single && map->used >= ENOUGH_FOUND ? SINGLE_CAP : POSTINGS_CAP;
-			int n = 0, read = 0;
-			if ((rc = matchdb_postings(db, ks->k[i].key, sexes, ylo, yhi, sc->post, cap,
-			                           &read, &n)))
-				goto out;
-			match__stat_keys++;
-			match__stat_rows += read;
-			if (read >= cap) {
-				match__stat_sat++;
-				saturated[i] = true;
-				continue;
+			static const int windows[] = {BIRTH_WINDOW, 1, 0};
+			int passes = q->birth_year > 0 ? 2 : 1;
+			bool some = false;
+			for (int pass = 0; pass < passes; pass++) {
+				int n = 0, read = 0;
+				int tries = pass == 0 && q->birth_year > 0 && !single ? 3 : 1;
+				for (int w = 0; w < tries; w++) {
+					int lo = -1, hi = -1;
+					if (q->birth_year > 0 && pass == 0) {
+						lo = q->birth_year - windows[w];
+						hi = q->birth_year + windows[w];
+					} else if (pass == 1) {
+						lo = hi = 0; /* birth year unknown */
+					}
+					if ((rc = matchdb_postings(db, ks->k[i].key, sexes, lo, hi,
+					                           sc->post, cap, &read, &n)))
+						goto out;
+					if (read < cap)
+						break;
+				}
+				if (read >= cap)
+					continue;
+				some = true;
+				double w = kind_weight(kind) *
+				           log(1.0 + (double)POSTINGS_CAP / (read + 1));
+				for (int k = 0; k < n; k++)
+					cmap_add(map, sc->post[k], w);
 			}
-			double w = kind_weight(kind) * log(1.0 + (double)POSTINGS_CAP / (read + 1));
-			for (int k = 0; k < n; k++)
-				cmap_add(map, sc->post[k], w);
+			if (!some) {
+				saturated[i] = true;
+			}
 		}
 	}
 	if (map->used == 0) {
@@ -305,7 +320,8 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 			if (!saturated[i])
 				continue;
 			int n = 0, read = 0;
-			if ((rc = matchdb_postings(db, ks->k[i].key, sexes, ylo, yhi, sc->post,
+			int lo = q->birth_year > 0 ? q->birth_year : -1;
+			if ((rc = matchdb_postings(db, ks->k[i].key, sexes, lo, lo, sc->post,
 			                           POSTINGS_CAP, &read, &n)))
 				goto out;
 			for (int k = 0; k < n; k++)
@@ -319,7 +335,6 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 	for (int i = 0; i < nc; i++)
 		c[i] = map->s[map->idx[i]];
 	heaviest(c, nc, LOADS_MAX);
-	match__stat_cands += nc;
 	struct match_hit *h = arena_alloc(a, sizeof(*h) * CANDIDATES_MAX);
 	int nh = 0, loads = 0;
 	match__memo_begin();
@@ -328,7 +343,7 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 			continue;
 		struct matchdb_row row;
 		loads++;
-		int got = matchdb_get(db, &tmp, c[i].id, &row);
+		int got = matchdb_get_for_scoring(db, &tmp, c[i].id, &row, false);
 		if (got < 0) {
 			rc = got;
 			break;

@@ -20,9 +20,19 @@ static void bind_sex(struct db_stmt *st, int idx, char sex)
 
 int matchdb_get(struct db *db, struct arena *a, int64_t person_id, struct matchdb_row *out)
 {
-	struct db_stmt *st = db_prepare(
-	    db, "SELECT office_id, sex, birth_year, birth_date, birth_estimated, names, ids, keys "
-	        "FROM match_persons WHERE person_id = ?1");
+	return matchdb_get_for_scoring(db, a, person_id, out, true);
+}
+
+int matchdb_get_for_scoring(struct db *db, struct arena *a, int64_t person_id,
+                            struct matchdb_row *out, bool with_keys)
+{
+	struct db_stmt *st =
+	    with_keys ? db_prepare(db, "SELECT office_id, sex, birth_year, birth_date, "
+	                               "birth_estimated, names, ids, keys FROM match_persons "
+	                               "WHERE person_id = ?1")
+	              : db_prepare(db, "SELECT office_id, sex, birth_year, birth_date, "
+	                               "birth_estimated, names, ids FROM match_persons "
+	                               "WHERE person_id = ?1");
 	db_bind_int(st, 1, person_id);
 	int rc = db_step(st);
 	if (rc == DB_DONE)
@@ -39,7 +49,7 @@ int matchdb_get(struct db *db, struct arena *a, int64_t person_id, struct matchd
 	out->birth_estimated = db_col_bool(st, 4);
 	out->names = arena_strdup(a, db_col_text(st, 5));
 	out->ids = arena_strdup(a, db_col_text(st, 6));
-	out->keys = arena_strdup(a, db_col_text(st, 7));
+	out->keys = with_keys ? arena_strdup(a, db_col_text(st, 7)) : NULL;
 	rc = finish(st);
 	return rc ? rc : 1;
 }
@@ -121,26 +131,20 @@ int matchdb_postings(struct db *db, const char *key, const char *sexes, int ylo,
 	if (!sexes)
 		sexes = "";
 	struct db_stmt *st;
-	if (ylo <= 0) {
+	if (ylo < 0) {
 		st =
 		    db_prepare(db, "SELECT person_id, sex FROM match_keys WHERE key = ?1 LIMIT ?2");
 		db_bind_text(st, 1, key);
 		db_bind_int(st, 2, cap);
 		return collect(st, sexes, ids, cap, read, n);
 	}
-	/* the window, then the persons whose birth year is unknown */
-	for (int pass = 0; pass < 2 && *read < cap; pass++) {
-		st = db_prepare(db, "SELECT person_id, sex FROM match_keys WHERE key = ?1 "
-		                    "AND birth_year BETWEEN ?2 AND ?3 LIMIT ?4");
-		db_bind_text(st, 1, key);
-		db_bind_int(st, 2, pass ? 0 : ylo);
-		db_bind_int(st, 3, pass ? 0 : yhi);
-		db_bind_int(st, 4, cap - *read);
-		int rc = collect(st, sexes, ids, cap, read, n);
-		if (rc)
-			return rc;
-	}
-	return DB_OK;
+	st = db_prepare(db, "SELECT person_id, sex FROM match_keys WHERE key = ?1 "
+	                    "AND birth_year BETWEEN ?2 AND ?3 LIMIT ?4");
+	db_bind_text(st, 1, key);
+	db_bind_int(st, 2, ylo);
+	db_bind_int(st, 3, yhi);
+	db_bind_int(st, 4, cap);
+	return collect(st, sexes, ids, cap, read, n);
 }
 
 int matchdb_vocab_has(struct db *db, const char *skel)

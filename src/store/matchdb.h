@@ -22,6 +22,9 @@ struct matchdb_row {
 };
 
 int matchdb_get(struct db *db, struct arena *a, int64_t person_id, struct matchdb_row *out);
+/* The same; without with_keys out->keys is NULL (what scoring needs). */
+int matchdb_get_for_scoring(struct db *db, struct arena *a, int64_t person_id,
+                            struct matchdb_row *out, bool with_keys);
 /* Inserts or replaces the row of r->person_id. */
 __attribute__((warn_unused_result)) int matchdb_put(struct db *db, const struct matchdb_row *r);
 __attribute__((warn_unused_result)) int matchdb_delete(struct db *db, int64_t person_id);
@@ -31,8 +34,8 @@ __attribute__((warn_unused_result)) int matchdb_key_add(struct db *db, const cha
 __attribute__((warn_unused_result)) int matchdb_key_remove(struct db *db, const char *key, char sex,
                                                            int birth_year, int64_t person_id);
 
-/* Persons under key whose sex is in sexes ("" any) and, with ylo > 0,
- * whose birth year is ylo..yhi or unknown: appended to ids (room for
+/* Persons under key whose sex is in sexes ("" any) and, with ylo >= 0,
+ * whose birth year is ylo..yhi (0..0: unknown): appended to ids (room for
  * cap), *n of them. At most cap rows are read; *read says how many (cap:
  * the key has more). */
 int matchdb_postings(struct db *db, const char *key, const char *sexes, int ylo, int yhi,
