@@ -185,7 +185,7 @@ static void respond_person(struct req *req, struct resp *resp, int64_t id, int s
 	    "vulnerabilities", "registered_on"
 
 static const char *const create_fields[] = {PERSON_FIELDS, "check_duplicates",
-                                           "duplicate_override_reason", NULL};
+                                            "duplicate_override_reason", NULL};
 static const char *const update_fields[] = {"version", PERSON_FIELDS, NULL};
 
 /* A name field: trimmed, bounded, then checked for its script and
@@ -419,8 +419,7 @@ static void create_person(struct req *req, struct resp *resp)
 
 	/* possible duplicates: refused with a 409 listing them, or recorded */
 	const char *override_audit = NULL;
-	if (api_duplicates_gate(req, resp, &p, check_duplicates, override_reason,
-	                        &override_audit))
+	if (api_duplicates_gate(req, resp, &p, check_duplicates, override_reason, &override_audit))
 		return;
 
 	char now[32];

@@ -23,6 +23,7 @@ unsigned role_parse(const char *name)
 	return 0;
 }
 
+/* clang-format off */
 const char *const perm_actions[] = {
     "person.read",
     "person.write",
@@ -49,6 +50,7 @@ const char *const perm_actions[] = {
     "reference.read",
     NULL,
 };
+/* clang-format on */
 
 /* Which roles hold each action: the first permission table. Admin holds
  * everything; the access-control issue refines scope and categories. */

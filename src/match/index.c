@@ -318,8 +318,9 @@ static int remove_keys(struct db *db, const char *list, const struct keyset *kee
 	return DB_OK;
 }
 
+/* fresh: the person has no row yet (just inserted), nothing to compare */
 static int index_subject(struct db *db, int64_t id, int64_t office_id,
-                         const struct match_subject *s)
+                         const struct match_subject *s, bool fresh)
 {
 	struct arena a = ARENA_INIT;
 	struct buf names = BUF_INIT, ids = BUF_INIT, keys = BUF_INIT;
@@ -332,7 +333,7 @@ static int index_subject(struct db *db, int64_t id, int64_t office_id,
 	char sex = s->sex ? s->sex : 'X';
 
 	struct matchdb_row old;
-	int rc = matchdb_get(db, &a, id, &old);
+	int rc = fresh ? 0 : matchdb_get(db, &a, id, &old);
 	if (rc < 0)
 		goto out;
 	bool same_filters = rc == 1 && old.sex == sex && old.birth_year == s->birth_year;
@@ -369,13 +370,23 @@ out:
 	return rc;
 }
 
-int match_index_person(struct db *db, const struct person *p)
+static int index_person(struct db *db, const struct person *p, bool fresh)
 {
 	struct match_subject *s = malloc(sizeof(*s));
 	match_subject_from_person(s, p);
-	int rc = index_subject(db, p->id, p->office_id, s);
+	int rc = index_subject(db, p->id, p->office_id, s, fresh);
 	free(s);
 	return rc;
+}
+
+int match_index_person(struct db *db, const struct person *p)
+{
+	return index_person(db, p, false);
+}
+
+int match_index_new_person(struct db *db, const struct person *p)
+{
+	return index_person(db, p, true);
 }
 
 int match_index_person_id(struct db *db, int64_t person_id)

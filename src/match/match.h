@@ -106,6 +106,10 @@ int match_keys(const struct match_subject *s, struct arena *a, const char ***key
  * code that writes persons through them needs nothing more.
  * 0 or a negative DB_* error. */
 __attribute__((warn_unused_result)) int match_index_person(struct db *db, const struct person *p);
+/* The same for a person inserted in this transaction (persons_insert):
+ * skips looking for keys written before. */
+__attribute__((warn_unused_result)) int match_index_new_person(struct db *db,
+                                                               const struct person *p);
 /* The same for the stored person person_id, read back first (a person
  * deleted or merged away is removed from the index instead). */
 __attribute__((warn_unused_result)) int match_index_person_id(struct db *db, int64_t person_id);

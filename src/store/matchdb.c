@@ -109,7 +109,7 @@ int matchdb_key_remove(struct db *db, const char *key, char sex, int birth_year,
  * keeps those whose sex is in sexes ("" any). */
 static int collect(struct db_stmt *st, const char *sexes, int64_t *ids, int cap, int *read, int *n)
 {
-	int rc;
+	int rc = DB_DONE;
 	while (*read < cap && (rc = db_step(st)) == DB_ROW) {
 		(*read)++;
 		if (*sexes) {

@@ -352,7 +352,7 @@ int persons_insert(struct db *db, struct arena *a, struct person *p, const char 
 	rc = insert_lists(db, p,
 	                  PERSON_SET_DOCUMENTS | PERSON_SET_VULNERABILITIES | PERSON_SET_LANGUAGES);
 	/* searchable when this transaction commits */
-	return rc ? rc : match_index_person(db, p);
+	return rc ? rc : match_index_new_person(db, p);
 }
 
 int persons_update(struct db *db, const struct person *p, unsigned set, int64_t expected_version,
