@@ -162,7 +162,7 @@ for mode in name full; do
 		"$tmp/match_load" http "127.0.0.1:$port" "$token" "$tmp/q-safar-$mode.tsv" "$c" \
 			"$tmp/r-safar-$mode-$c.tsv"
 		python3 bench/match_eval.py score "$data" "$tmp/r-safar-$mode-$c.tsv" \
-			"safar $mode, $c client(s)"
+			"safar $mode, $c client(s)" --mode "$mode"
 	done
 	if [ "$ref_kind" != "$per_kind" ]; then
 		python3 bench/match_eval.py queries "$data" safar "$mode" "$tmp/q-safar-$mode-sub.tsv" \
@@ -170,13 +170,14 @@ for mode in name full; do
 		"$tmp/match_load" http "127.0.0.1:$port" "$token" "$tmp/q-safar-$mode-sub.tsv" 1 \
 			"$tmp/r-safar-$mode-sub.tsv"
 		python3 bench/match_eval.py score "$data" "$tmp/r-safar-$mode-sub.tsv" \
-			"safar $mode, 1 client, subset"
+			"safar $mode, 1 client, subset" --mode "$mode"
 	fi
 done
 # candidate recall: the 200 best candidates, whatever their rank
 python3 bench/match_eval.py queries "$data" safar name "$tmp/q-safar-cand.tsv" --limit 200
 "$tmp/match_load" http "127.0.0.1:$port" "$token" "$tmp/q-safar-cand.tsv" 1 "$tmp/r-safar-cand.tsv"
-python3 bench/match_eval.py score "$data" "$tmp/r-safar-cand.tsv" "safar name, limit 200 (candidates)"
+python3 bench/match_eval.py score "$data" "$tmp/r-safar-cand.tsv" "safar name, limit 200 (candidates)" \
+	--mode name
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$safar_pid/status")
 note "safar serve after the queries" "rss_mb=$(mb "$rss")"
 kill "$safar_pid"
@@ -194,7 +195,7 @@ for mode in name full; do
 		"$tmp/match_load" fts "$tmp/fts.db" "$mode" "$tmp/q-fts-$mode.tsv" "$c" \
 			"$tmp/r-fts-$mode-$c.tsv"
 		python3 bench/match_eval.py score "$data" "$tmp/r-fts-$mode-$c.tsv" \
-			"sqlite fts5 trigram $mode, $c client(s)"
+			"sqlite fts5 trigram $mode, $c client(s)" --mode "$mode"
 	done
 done
 
@@ -236,7 +237,7 @@ if [ "$with_pg" = 1 ]; then
 			"$tmp/match_load" pg "$conninfo" "$mode" "$tmp/q-pg-$mode.tsv" "$c" \
 				"$tmp/r-pg-$mode-$c.tsv"
 			python3 bench/match_eval.py score "$data" "$tmp/r-pg-$mode-$c.tsv" \
-				"postgresql pg_trgm $mode, $c client(s)"
+				"postgresql pg_trgm $mode, $c client(s)" --mode "$mode"
 		done
 	done
 fi

@@ -9,9 +9,14 @@
         SQLite FTS5 (trigram tokenizer) over DATA/persons.csv, rowid = row
     match_eval.py pg-rows DATA OUT.csv
         DATA/persons.csv as the columns of the PostgreSQL table
-    match_eval.py score DATA RESULTS.tsv LABEL [--threshold N]
+    match_eval.py score DATA RESULTS.tsv LABEL [--threshold N] [--mode name|full]
         recall@1 and @10 per kind of query, latency p50/p99, false alarms
-        on absent people; appends a JSON line to DATA/results.jsonl
+        on absent people (top hit scoring at least the threshold); with
+        --mode, also recall@10 among the queries whose person at most 10
+        people resemble (same given and family name; with full, also the
+        same father's name and birth year): a name shared by more people
+        than the list shows cannot be found by the name alone.
+        Appends a JSON line to DATA/results.jsonl
     match_eval.py dups DATA REPORT.csv SAFAR_DB LABEL
         precision, recall and false alarms of the duplicate flags an import
         of DATA/delta.csv wrote into its report
@@ -40,7 +45,27 @@ def read_truth(data):
     with open(os.path.join(data, "truth.csv"), encoding="utf-8") as f:
         r = csv.reader(f)
         next(r)
-        return {int(row): int(ident) for row, ident in r}
+        return {int(row[0]): int(row[1]) for row in r}
+
+
+def read_homonyms(data):
+    """identity -> (people sharing its given and family name, people sharing
+    those and the father's name and birth year), from the names the people
+    spell themselves; None when truth.csv does not carry them."""
+    with open(os.path.join(data, "truth.csv"), encoding="utf-8") as f:
+        r = csv.reader(f)
+        header = next(r)
+        if "given" not in header:
+            return None
+        names = {}
+        for row in r:
+            names[int(row[1])] = (row[2], row[3], row[4], row[5])
+    by_name, by_full = {}, {}
+    for g, fam, fa, y in names.values():
+        by_name[(g, fam)] = by_name.get((g, fam), 0) + 1
+        by_full[(g, fam, fa, y)] = by_full.get((g, fam, fa, y), 0) + 1
+    return {i: (by_name[(g, fam)], by_full[(g, fam, fa, y)])
+            for i, (g, fam, fa, y) in names.items()}
 
 
 def read_queries(data):
@@ -157,11 +182,13 @@ def read_results(path):
     return out
 
 
-def cmd_score(data, results, label, threshold=80):
+def cmd_score(data, results, label, threshold=80, mode=None):
     truth = read_truth(data)
+    homonyms = read_homonyms(data) if mode else None
     queries = read_queries(data)
     res = read_results(results)
     per = {k: [0, 0, 0, 0] for k in KINDS}  # n, @1, @10, @all
+    told = [0, 0]  # queries whose person at most 10 people resemble: n, found @10
     alarms = absent = 0
     lat = []
     failed = 0
@@ -181,6 +208,11 @@ def cmd_score(data, results, label, threshold=80):
                 alarms += 1
             continue
         found = [truth.get(pid) == ident for pid, _ in hits]
+        if homonyms and ident in homonyms:
+            alike = homonyms[ident][0 if mode == "name" else 1]
+            if alike <= 10:
+                told[0] += 1
+                told[1] += any(found[:10])
         s = per[kind]
         s[0] += 1
         s[1] += any(found[:1])
@@ -200,7 +232,8 @@ def cmd_score(data, results, label, threshold=80):
            "latin": group(LATIN), "cross": group(CROSS), "persian": group(PERSIAN),
            "all": group(LATIN + CROSS + PERSIAN),
            "kinds": {k: group([k]) for k in KINDS if k != "absent"},
-           "absent": absent, "false_alarms": alarms}
+           "absent": absent, "false_alarms": alarms,
+           "distinguishable": {"n": told[0], "r10": told[1] / told[0]} if told[0] else None}
     with open(os.path.join(data, "results.jsonl"), "a", encoding="utf-8") as f:
         f.write(json.dumps(out) + "\n")
     print(fmt_line(out))
@@ -213,14 +246,17 @@ def fmt_group(g, key):
 
 
 def fmt_line(o):
+    d = o.get("distinguishable")
     return ("%-34s p50 %7.2f ms  p99 %7.2f ms  recall@1/@10 latin %s/%s  cross %s/%s  "
-            "persian %s/%s  all %s/%s (@all %s)  absent>thr %d/%d  failed %d" % (
+            "persian %s/%s  all %s/%s (@all %s)%s  absent>thr %d/%d  failed %d" % (
                 o["label"], o["p50_ms"], o["p99_ms"],
                 fmt_group(o["latin"], "r1"), fmt_group(o["latin"], "r10"),
                 fmt_group(o["cross"], "r1"), fmt_group(o["cross"], "r10"),
                 fmt_group(o["persian"], "r1"), fmt_group(o["persian"], "r10"),
                 fmt_group(o["all"], "r1"), fmt_group(o["all"], "r10"),
-                fmt_group(o["all"], "rall"), o["false_alarms"], o["absent"], o["failed"]))
+                fmt_group(o["all"], "rall"),
+                "  @10 when <=10 alike %.3f (%d)" % (d["r10"], d["n"]) if d else "",
+                o["false_alarms"], o["absent"], o["failed"]))
 
 
 def cmd_dups(data, report, safar_db, label):
@@ -314,12 +350,13 @@ def main():
     elif cmd == "pg-rows":
         cmd_pg_rows(a[1], a[2])
     elif cmd == "score":
-        thr = 80
-        if "--threshold" in a:
-            i = a.index("--threshold")
-            thr = int(a[i + 1])
-            del a[i:i + 2]
-        cmd_score(a[1], a[2], a[3], thr)
+        opts = {"--threshold": "80", "--mode": None}
+        for o in opts:
+            if o in a:
+                i = a.index(o)
+                opts[o] = a[i + 1]
+                del a[i:i + 2]
+        cmd_score(a[1], a[2], a[3], int(opts["--threshold"]), opts["--mode"])
     elif cmd == "dups":
         cmd_dups(a[1], a[2], a[3], a[4])
     elif cmd == "summary":

@@ -8,8 +8,10 @@ them differently — the test set of the name-matching benchmark
 writes into DIR:
   persons.csv   the registry, in the columns `safar import persons` reads
                 (row k of the file becomes person id k in a fresh database)
-  truth.csv     row,identity: the same identity on two rows is one person
-                registered twice (planted duplicates)
+  truth.csv     row,identity,given,family,father,birth_year: the same
+                identity on two rows is one person registered twice (planted
+                duplicates); the names as the person spells them (to count
+                homonyms: people a name alone cannot tell apart)
   delta.csv     a later list to import against the registry: people already
                 registered spelled differently, new people, and some new
                 people twice in the list
@@ -474,7 +476,7 @@ def main():
         w = csv.writer(f, lineterminator="\r\n")
         tw = csv.writer(t, lineterminator="\n")
         w.writerow(COLUMNS)
-        tw.writerow(["row", "identity"])
+        tw.writerow(["row", "identity", "given", "family", "father", "birth_year"])
         for row in range(1, a.n + 1):
             seq += 1
             if identities and rng.random() < a.dup_rate:
@@ -486,7 +488,7 @@ def main():
                 rec = record_of(p, rng, seq)
                 records.append(rec)
             w.writerow([rec[c] for c in COLUMNS])
-            tw.writerow([row, p["id"]])
+            tw.writerow([row, p["id"], p["given"][0], p["family"][0], p["father"][0], p["year"]])
 
     # a later list: people already registered (spelled again), new people,
     # and some of those new people twice in the same list
