@@ -97,6 +97,26 @@ elapsed() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0;
 	for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$1"; }
 peak() { mb "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$1")"; }
 note() { python3 bench/match_eval.py note "$data" "$@"; }
+# Runs a command under /usr/bin/time -v (log $1) and samples its anonymous
+# resident memory into $1.anon (max KiB): the RSS that time reports also
+# counts the memory-mapped database file, which is page cache, not memory
+# safar allocated.
+timed() {
+	log=$1
+	shift
+	/usr/bin/time -v -o "$log" "$@" &
+	tpid=$!
+	max=0
+	while kill -0 "$tpid" 2>/dev/null; do
+		for p in $(pgrep -P "$tpid" 2>/dev/null); do
+			a=$(awk '/RssAnon/ {print $2}' "/proc/$p/status" 2>/dev/null || true)
+			[ -n "$a" ] && [ "$a" -gt "$max" ] && max=$a
+		done
+		sleep 0.2
+	done
+	echo "$max" >"$log.anon"
+	wait "$tpid"
+}
 bytes=$(wc -c <"$data/persons.csv")
 
 # ---- import ----
@@ -110,14 +130,14 @@ dupflag="--no-duplicates"
 say "safar import persons ($n rows, $(mb $((bytes / 1024))) MB${dupflag:+, $dupflag})"
 "$safar" init --db "$tmp/safar.db" --password-file "$tmp/pw" >/dev/null
 # shellcheck disable=SC2086
-/usr/bin/time -v -o "$tmp/import.time" "$safar" import persons "$data/persons.csv" \
+timed "$tmp/import.time" "$safar" import persons "$data/persons.csv" \
 	--db "$tmp/safar.db" --office THR --report "$tmp/import-report.csv" $dupflag >"$tmp/import.out"
 cat "$tmp/import.out" >&2
 s=$(elapsed "$tmp/import.time")
 note "safar import${dupflag:+ $dupflag}" "rows=$n" "seconds=$s" \
 	"rows_per_s=$(echo "$n $s" | awk '{printf "%.0f", $1 / $2}')" \
 	"user_s=$(awk -F': ' '/User time/ {print $2}' "$tmp/import.time")" \
-	"peak_rss_mb=$(peak "$tmp/import.time")" \
+	"peak_rss_mb=$(peak "$tmp/import.time")" "peak_anon_mb=$(mb "$(cat "$tmp/import.time.anon")")" \
 	"duplicates_flagged=$(grep -c ',(duplicate),' "$tmp/import-report.csv" || true)" \
 	"db_mb=$(mb $(($(wc -c <"$tmp/safar.db") / 1024)))"
 
@@ -131,12 +151,12 @@ note "sqlite3 .import (bare table)" "rows=$n" "seconds=$s" \
 
 say "safar import of a later list against the registry (duplicates)"
 nd=$(($(wc -l <"$data/delta.csv") - 1))
-/usr/bin/time -v -o "$tmp/delta.time" "$safar" import persons "$data/delta.csv" \
+timed "$tmp/delta.time" "$safar" import persons "$data/delta.csv" \
 	--db "$tmp/safar.db" --office THR --report "$tmp/delta-report.csv" >&2
 s=$(elapsed "$tmp/delta.time")
 note "safar import, duplicate check" "rows=$nd" "seconds=$s" \
 	"rows_per_s=$(echo "$nd $s" | awk '{printf "%.0f", $1 / ($2 > 0 ? $2 : 0.01)}')" \
-	"peak_rss_mb=$(peak "$tmp/delta.time")"
+	"peak_rss_mb=$(peak "$tmp/delta.time")" "peak_anon_mb=$(mb "$(cat "$tmp/delta.time.anon")")"
 python3 bench/match_eval.py dups "$data" "$tmp/delta-report.csv" "$tmp/safar.db" \
 	"safar duplicates (delta import)"
 
