@@ -229,6 +229,9 @@ static int on_transaction(void *ctx, struct db *db, bool begin, const struct imp
 	if (store_report(j, &parts))
 		return -1;
 	j->job.report_parts = parts;
+	/* the file has been read for the last time */
+	if (imports_delete_parts(db, j->job.id, "upload"))
+		return -1;
 	return imports_finish(db, &j->job, now) ? -1 : 0;
 }
 
@@ -243,6 +246,8 @@ static void finish_apart(struct job_run *j, const char *state, const struct impo
 	int64_t parts = 0;
 	if (!rc)
 		rc = imports_delete_parts(j->db, j->job.id, "report");
+	if (!rc)
+		rc = imports_delete_parts(j->db, j->job.id, "upload");
 	if (!rc)
 		rc = store_report(j, &parts);
 	j->job.report_parts = parts;

@@ -5,6 +5,9 @@
  * claimed and finished in the import's own transaction, so a server that
  * stops mid-way leaves the job queued and nothing half imported.
  *
+ * The uploaded file is deleted once the job has finished (the report
+ * stays).
+ *
  * While a job runs, its progress lives in the worker's memory (the
  * persons are not committed yet): GET /api/v1/imports/{id} on this server
  * shows it; the database row says "queued" until the job ends. */

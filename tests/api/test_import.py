@@ -258,6 +258,10 @@ class ImportTest(ApiTestCase):
         self.assertIsNotNone(done["finished_at"])
         self.assertRegex(done["first_ref"], r"^P-\d{6}$")
         self.assertEqual(self.persons_count(), n + 3000)
+        # the uploaded file is gone once imported; the report stays
+        self.assertEqual(self.server.query("SELECT kind, count(*) FROM import_parts WHERE "
+                                           "import_id = ? GROUP BY kind", (job["id"],)),
+                         [("report", 1)])
         for j in seen:  # every state seen on the way is one of the documented ones
             self.assertIn(j["state"], ("queued", "checking", "running", "done"))
             if j["state"] == "running":
