@@ -9,7 +9,7 @@ pkgs="build-essential cmake ninja-build pkg-config
       libmicrohttpd-dev libsqlite3-dev libsodium-dev libjson-c-dev
       libutf8proc-dev iso-codes"
 if [ "${1:-}" = "--test" ]; then
-	pkgs="$pkgs libcmocka-dev python3 sqlite3 curl clang-format"
+	pkgs="$pkgs libcmocka-dev python3 sqlite3 curl clang-format time procps"
 fi
 
 missing=""
