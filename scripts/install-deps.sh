@@ -11,6 +11,8 @@ pkgs="build-essential cmake ninja-build pkg-config
       libutf8proc-dev iso-codes"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs libcmocka-dev python3 sqlite3 curl clang-format"
+	# time and procps: the matching benchmark's smoke test (bench/match_bench.sh)
+	pkgs="$pkgs time procps"
 	# postgresql: the test suite runs the API tests on a throw-away cluster too
 	pkgs="$pkgs postgresql"
 	# the web app's tests: node (with npm) and Debian's chromium, driven by

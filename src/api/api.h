@@ -137,6 +137,8 @@ extern const struct route meta_routes[];
 extern const struct route stats_routes[];
 extern const struct route user_routes[];
 extern const struct route audit_routes[];
+extern const struct route match_routes[];
+extern const struct route import_routes[];
 
 /* Runs one request in-process, exactly as the server would after sign-in:
  * routing (404/405), permission check for who, the transaction, the

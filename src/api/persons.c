@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/input.h"
+#include "api/matching.h"
 #include "domain/person.h"
 #include "store/db.h"
 #include "store/misc.h"
@@ -203,7 +204,8 @@ static void respond_person(struct req *req, struct resp *resp, const struct scop
 	    "province_of_origin", "education", "occupation", "skills", "languages", "documents",   \
 	    "vulnerabilities", "registered_on"
 
-static const char *const create_fields[] = {PERSON_FIELDS, NULL};
+static const char *const create_fields[] = {PERSON_FIELDS, "check_duplicates",
+                                            "duplicate_override_reason", NULL};
 static const char *const update_fields[] = {"version", PERSON_FIELDS, NULL};
 
 /* A name field: trimmed, bounded, then checked for its script and
@@ -408,6 +410,13 @@ static void create_person(struct req *req, struct resp *resp)
 		resp_store_error(resp, req->db);
 		return;
 	}
+	bool check_duplicates = false;
+	const char *override_reason = NULL;
+	in_bool(&c, "check_duplicates", 0, &check_duplicates);
+	in_str(&c, "duplicate_override_reason", 500, IN_MULTILINE, &override_reason);
+	if (override_reason && !*override_reason)
+		verr_add(&e, "duplicate_override_reason",
+		         "must say why this person is registered despite the possible duplicates");
 	if (!office_code && !json_object_object_get_ex(req->body, "office", NULL)) {
 		const struct principal *who = req->who;
 		if (who && who->n_offices == 1)
@@ -434,6 +443,11 @@ static void create_person(struct req *req, struct resp *resp)
 		p.registered_on = date_str(req->arena, &today);
 	}
 
+	/* possible duplicates: refused with a 409 listing them, or recorded */
+	const char *override_audit = NULL;
+	if (api_duplicates_gate(req, resp, &p, check_duplicates, override_reason, &override_audit))
+		return;
+
 	char now[32];
 	time_rfc3339(req->now, now);
 	int64_t by = req->who ? req->who->user_id : 0;
@@ -454,6 +468,10 @@ static void create_person(struct req *req, struct resp *resp)
 		jsonw_str(&w, key);
 	}
 	jsonw_end(&w);
+	if (override_audit) {
+		jsonw_key(&w, "duplicate_override");
+		jsonw_raw(&w, override_audit);
+	}
 	jsonw_end(&w);
 	if (audit(req, "person.create", p.id, &b)) {
 		resp_store_error(resp, req->db);
@@ -473,6 +491,8 @@ static void get_person(struct req *req, struct resp *resp)
 	}
 	struct scope scope;
 	api_scope(req, "person.read", &scope);
+	if (api_person_gone(req, resp, &scope, id)) /* 410: merged into another */
+		return;
 	respond_person(req, resp, &scope, id, 200);
 }
 
@@ -863,6 +883,11 @@ static void withdraw_consent(struct req *req, struct resp *resp)
 		return;
 	}
 	write_consent(resp_json(resp, 200), &out);
+}
+
+void api_person_item(struct jsonw *w, const struct person *p)
+{
+	write_person(w, p, false);
 }
 
 const struct route person_routes[] = {

@@ -4,8 +4,10 @@
 #include <string.h>
 
 static const struct route *const tables[] = {
-    auth_routes,     office_routes, reference_routes, person_routes, household_routes, case_routes,
-    workflow_routes, meta_routes,   stats_routes,     user_routes,   audit_routes,
+    /* match_routes before person_routes: /persons/search is no person id */
+    auth_routes,   office_routes,   reference_routes, match_routes, person_routes, household_routes,
+    case_routes,   workflow_routes, meta_routes,      stats_routes, user_routes,   audit_routes,
+    import_routes, // bulk import jobs
 };
 
 #define MAX_ROUTES 256

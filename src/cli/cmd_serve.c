@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "api/imports.h"
 #include "cli/cliutil.h"
 #include "http/server.h"
 
@@ -111,7 +112,14 @@ int cmd_serve(int argc, char **argv)
 	cfg.listen_addr = addr;
 
 	char *cause = NULL;
-	if (server_run(&cfg, &cause)) {
+	if (import_worker_start(cfg.db_url, &cause)) {
+		cli_fail("serve", "%s", cause);
+		free(cause);
+		return 1;
+	}
+	int rc = server_run(&cfg, &cause);
+	import_worker_stop();
+	if (rc) {
 		cli_fail("serve", "%s", cause ? cause : "the server stopped with an error");
 		free(cause);
 		return 1;

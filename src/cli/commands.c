@@ -148,6 +148,75 @@ const struct command commands[] = {
                  "  -h, --help     show this help\n",
     },
     {
+        .name = "import",
+        .run = cmd_import,
+        .summary = "import persons from a CSV file (checked like the API, all or nothing)",
+        .usage = "usage: safar import persons FILE.csv --db PATH [--office CODE]\n"
+                 "                    [--mapping FILE] [--dry-run] [--skip-invalid]\n"
+                 "                    [--report FILE.csv] [--no-duplicates]\n"
+                 "\n"
+                 "Registers one person per row of FILE.csv (UTF-8, comma-separated, a header\n"
+                 "row naming the fields). Every row is checked exactly as POST /api/v1/persons\n"
+                 "checks a person. All or nothing: if any row is refused, nothing is imported.\n"
+                 "Rows that look like a person already registered (or an earlier row) are\n"
+                 "imported and flagged as possible duplicates. A malformed file (not UTF-8,\n"
+                 "a quote left open, a binary file, a missing column) is refused untouched.\n"
+                 "\n"
+                 "Columns: given_name and sex (required), family_name, father_name,\n"
+                 "given_name_native, family_name_native, father_name_native (Arabic script),\n"
+                 "birth_date (YYYY-MM-DD), birth_date_estimated (true/false), nationality\n"
+                 "(AFG), phone (+98...), province_of_residence, province_of_origin (ISO\n"
+                 "3166-2), education, occupation, skills, languages and vulnerabilities\n"
+                 "(codes separated by ;), document_type, document_number, document_issuer,\n"
+                 "document_expires_on (one document), office (a code, else --office).\n"
+                 "\n"
+                 "  --db PATH          the database file (or set SAFAR_DB)\n"
+                 "  --office CODE      office of the rows that have no office column\n"
+                 "  --mapping FILE     CSV lines `column,field` naming the field of each\n"
+                 "                     column whose header differs (`column,` ignores it)\n"
+                 "  --dry-run          check and report only; nothing is written\n"
+                 "  --skip-invalid     import the valid rows and leave out the refused ones\n"
+                 "  --report FILE.csv  write row,column,value,reason for every refused field\n"
+                 "                     and possible duplicate (without it the first lines\n"
+                 "                     are shown on stderr)\n"
+                 "  --no-duplicates    do not look for possible duplicates (faster)\n"
+                 "  -h, --help         show this help\n"
+                 "\n"
+                 "Exit status: 0 imported (or a dry run that found no refused row), 1 refused\n"
+                 "or failed (nothing written), 2 usage error.\n",
+    },
+    {
+        .name = "reindex",
+        .run = cmd_reindex,
+        .summary = "rebuild the name-matching index from the persons table",
+        .usage = "usage: safar reindex --db PATH\n"
+                 "\n"
+                 "Rebuilds the match keys and scoring rows of every person, in one\n"
+                 "transaction. Not needed in normal running: every registration and change\n"
+                 "updates them, and the migration that creates them (0005) builds them for\n"
+                 "the persons already registered. Run it after an upgrade whose notes ask\n"
+                 "for it.\n"
+                 "\n"
+                 "  --db PATH   the database file (or set SAFAR_DB)\n"
+                 "  -h, --help  show this help\n",
+    },
+    {
+        .name = "dedupe",
+        .run = cmd_dedupe,
+        .summary = "list possible duplicate persons across the registry",
+        .usage = "usage: safar dedupe --db PATH [--threshold N]\n"
+                 "\n"
+                 "Searches the registry for every person and prints the pairs that score at\n"
+                 "least N (default 80), best first, one per line, tab-separated: score,\n"
+                 "ref and name of each person, and why they look alike (\"same father's name;\n"
+                 "born 1 year apart\"). Nothing is changed: review the pairs and merge them\n"
+                 "with POST /api/v1/persons/{id}/merge.\n"
+                 "\n"
+                 "  --db PATH       the database file (or set SAFAR_DB)\n"
+                 "  --threshold N   lowest score listed, 1 to 100 (default 80)\n"
+                 "  -h, --help      show this help\n",
+    },
+    {
         .name = "version",
         .run = cmd_version,
         .summary = "print the version",

@@ -23,9 +23,12 @@ unsigned role_parse(const char *name)
 	return 0;
 }
 
+/* clang-format off */
 const char *const perm_actions[] = {
     "person.read",
     "person.write",
+    "person.merge",
+    "person.unmerge",
     "household.read",
     "household.write",
     "case.read",
@@ -48,6 +51,7 @@ const char *const perm_actions[] = {
     "reference.read",
     NULL,
 };
+/* clang-format on */
 
 #define SUP ROLE_SUPERVISOR
 #define CW  ROLE_CASEWORKER
@@ -69,6 +73,9 @@ static const struct {
 } grants[] = {
     {"person.read", SUP | CW | MED | OPS, 0},
     {"person.write", SUP | CW, 0},
+    /* merging two files of the office into one; undoing a merge: admins */
+    {"person.merge", SUP, 0},
+    {"person.unmerge", 0, 0},
     {"household.read", SUP | CW | MED | OPS, 0},
     {"household.write", SUP | CW, 0},
     {"case.read", SUP | CW | MED | OPS, 0},

@@ -17,6 +17,9 @@
 
 #define MIGRATIONS_MAX 1000
 
+/* Data a migration needs computed in C, in its transaction (migrate_after.c). */
+int migrate_after(struct db *db, int version);
+
 struct migration {
 	int version;
 	const char *name; /* "0001_core.sql" */
@@ -181,6 +184,8 @@ static int apply_one(struct db *db, const struct migration *m, bool *ran, char *
 	if (applied)
 		goto out;
 	rc = db_exec(db, m->sql);
+	if (!rc)
+		rc = migrate_after(db, m->version);
 	if (rc) {
 		*cause = xasprintf("migration %s failed: %s", m->name, db_errmsg(db));
 		goto out;

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "match/match.h"
 #include "store/db.h"
 #include "store/misc.h"
 #include "store/scope_sql.h"
@@ -359,8 +360,10 @@ int persons_insert(struct db *db, struct arena *a, struct person *p, const char 
 		return rc;
 	p->version = 1;
 	p->created_at = p->updated_at = arena_strdup(a, now);
-	return insert_lists(
-	    db, p, PERSON_SET_DOCUMENTS | PERSON_SET_VULNERABILITIES | PERSON_SET_LANGUAGES);
+	rc = insert_lists(db, p,
+	                  PERSON_SET_DOCUMENTS | PERSON_SET_VULNERABILITIES | PERSON_SET_LANGUAGES);
+	/* searchable when this transaction commits */
+	return rc ? rc : match_index_new_person(db, p);
 }
 
 int persons_update(struct db *db, const struct person *p, unsigned set, int64_t expected_version,
@@ -386,6 +389,8 @@ int persons_update(struct db *db, const struct person *p, unsigned set, int64_t 
 		return 0;
 	/* The lists are replaced only after the version check passed. */
 	rc = insert_lists(db, p, set);
+	if (!rc)
+		rc = match_index_person_id(db, p->id);
 	return rc ? rc : 1;
 }
 

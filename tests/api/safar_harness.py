@@ -468,7 +468,8 @@ class Server:
                 if t in ACCESS_TABLES:
                     continue
                 where = " WHERE " + ACCESS_AUDIT if t == "audit_log" else ""
-                rows = con.execute('SELECT * FROM "%s"%s ORDER BY rowid' % (t, where)).fetchall()
+                # sorted here: WITHOUT ROWID tables have no rowid to order by
+                rows = sorted(con.execute('SELECT * FROM "%s"%s' % (t, where)).fetchall(), key=repr)
                 if t in VOLATILE_TABLES:
                     snap[t] = (len(rows),)
                 else:

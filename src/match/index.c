@@ -1,0 +1,435 @@
+/* The match index in the database: keys of a subject, the stored scoring
+ * row of a person and its encoding, and index maintenance.
+ *
+ * Keys (all in one namespace, so a query word meets any name field):
+ *   - each distinct token skeleton ("mhmd", "hsn", "hmd"),
+ *   - the skeleton of a name's tokens written together ("mhmdhsn" for
+ *     "Mohammad Hossein", meeting "Mohammadhossein"),
+ *   - every order-free pair of distinct skeletons ("hmd+mhmd"): selective
+ *     where single names are common.
+ * Every key row carries the person's sex and birth year so a filtered
+ * look-up is a narrow range scan. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/index.h"
+#include "match/match_int.h"
+#include "store/db.h"
+#include "store/matchdb.h"
+#include "store/persons.h"
+#include "util/buf.h"
+
+/* ---- keys ---- */
+
+static void keys_add(struct keyset *ks, const char *k, int kind)
+{
+	if (!k[0] || ks->n >= KEYSET_MAX)
+		return;
+	for (int i = 0; i < ks->n; i++)
+		if (!strcmp(ks->k[i].key, k))
+			return;
+	match__cat(ks->k[ks->n].key, sizeof(ks->k[ks->n].key), k, NULL, NULL);
+	ks->k[ks->n].kind = kind;
+	ks->n++;
+}
+
+static void skel_add(char (*skels)[MATCH_TOKEN_MAX], int *n, const char *s)
+{
+	if (!s[0] || *n >= KEYS_SKELS_MAX)
+		return;
+	for (int i = 0; i < *n; i++)
+		if (!strcmp(skels[i], s))
+			return;
+	match__cat(skels[(*n)++], MATCH_TOKEN_MAX, s, NULL, NULL);
+}
+
+/* Skeleton of tokens from..to-1 of t written together. */
+static void joined_skel(const struct match_tokens *t, int from, int to, char *out)
+{
+	char fine[MATCH_TOKEN_MAX * 2];
+	size_t o = 0;
+	for (int i = from; i < to; i++)
+		for (const char *p = t->t[i].fine; *p && o + 1 < MATCH_TOKEN_MAX; p++)
+			fine[o++] = *p;
+	fine[o] = '\0';
+	match__skeleton(fine, out);
+}
+
+static void add_pair(struct keyset *ks, const char *a, const char *b)
+{
+	char k[sizeof(ks->k[0].key)];
+	if (!a[0] || !b[0] || !strcmp(a, b))
+		return;
+	if (strcmp(a, b) > 0) {
+		const char *x = a;
+		a = b;
+		b = x;
+	}
+	match__cat(k, sizeof(k), a, "+", b);
+	keys_add(ks, k, KEY_PAIR);
+}
+
+static bool among(const struct match_tokens *t, int from, int to, const char *skel)
+{
+	for (int i = from; i < to; i++)
+		if (!strcmp(t->t[i].skel, skel))
+			return true;
+	return false;
+}
+
+/* Keys of a name written together: the skeleton of its tokens joined (the
+ * whole name, and each two neighbours of a longer one), alone and paired
+ * with the subject's other skeletons, so "Mohammadhossein Ahmadi" and
+ * "Mohammad Hossein Ahmadi" share a selective key. */
+static void add_joined_span(struct keyset *ks, const struct match_tokens *t, int from, int to,
+                            char (*skels)[MATCH_TOKEN_MAX], int n)
+{
+	char sk[MATCH_TOKEN_MAX];
+	joined_skel(t, from, to, sk);
+	keys_add(ks, sk, KEY_JOINED);
+	for (int k = 0; k < n; k++)
+		if (!among(t, from, to, skels[k]))
+			add_pair(ks, sk, skels[k]);
+}
+
+static void add_joined(struct keyset *ks, const struct match_tokens *t,
+                       char (*skels)[MATCH_TOKEN_MAX], int n)
+{
+	if (t->n >= 2)
+		add_joined_span(ks, t, 0, t->n, skels, n);
+	for (int i = 0; t->n >= 3 && i + 1 < t->n; i++)
+		add_joined_span(ks, t, i, i + 2, skels, n);
+}
+
+void match__skels(const struct match_subject *s, char (*skels)[MATCH_TOKEN_MAX], int *n)
+{
+	*n = 0;
+	const struct match_tokens *ft = &s->free_text;
+	for (int i = 0; i < ft->n; i++)
+		skel_add(skels, n, ft->t[i].skel);
+	for (int f = 0; f < MATCH_FIELDS; f++)
+		for (int sp = 0; sp < 2; sp++)
+			for (int i = 0; i < s->name[f][sp].n; i++)
+				skel_add(skels, n, s->name[f][sp].t[i].skel);
+}
+
+/* In how many places skel occurs: query words one by one; a person's
+ * fields (its two spellings of one field count once). */
+static int occurrences(const struct match_subject *s, const char *skel)
+{
+	int count = 0;
+	for (int i = 0; i < s->free_text.n; i++)
+		count += !strcmp(s->free_text.t[i].skel, skel);
+	for (int f = 0; f < MATCH_FIELDS; f++) {
+		bool in = false;
+		for (int sp = 0; sp < 2 && !in; sp++)
+			in = among(&s->name[f][sp], 0, s->name[f][sp].n, skel);
+		count += in;
+	}
+	return count;
+}
+
+void match__keyset(const struct match_subject *s, struct keyset *ks)
+{
+	char skels[KEYS_SKELS_MAX][MATCH_TOKEN_MAX];
+	int n;
+	ks->n = 0;
+	match__skels(s, skels, &n);
+	/* pairs first: they are the selective ones */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			add_pair(ks, skels[i], skels[j]);
+	/* one skeleton twice (Mohammad Mohammadi): paired with itself */
+	for (int i = 0; i < n; i++)
+		if (occurrences(s, skels[i]) >= 2) {
+			char k[sizeof(ks->k[0].key)];
+			match__cat(k, sizeof(k), skels[i], "+", skels[i]);
+			keys_add(ks, k, KEY_PAIR);
+		}
+	add_joined(ks, &s->free_text, skels, n);
+	for (int f = 0; f < MATCH_FIELDS; f++)
+		for (int sp = 0; sp < 2; sp++)
+			add_joined(ks, &s->name[f][sp], skels, n);
+	for (int i = 0; i < n; i++)
+		keys_add(ks, skels[i], KEY_SINGLE);
+}
+
+int match_keys(const struct match_subject *s, struct arena *a, const char ***keys)
+{
+	struct keyset *ks = malloc(sizeof(*ks));
+	match__keyset(s, ks);
+	const char **out = arena_alloc(a, sizeof(*out) * (size_t)(ks->n + 1));
+	for (int i = 0; i < ks->n; i++)
+		out[i] = arena_strdup(a, ks->k[i].key);
+	int n = ks->n;
+	free(ks);
+	*keys = out;
+	return n;
+}
+
+/* ---- the stored row ---- */
+
+/* names: six spellings (given, family, father; Latin then native) split
+ * by '|', tokens by ' ', a native token marked by a leading '~'. */
+static void encode_names(const struct match_subject *s, struct buf *b)
+{
+	for (int f = 0; f < MATCH_FIELDS; f++)
+		for (int sp = 0; sp < 2; sp++) {
+			if (f || sp)
+				buf_addf(b, "|");
+			const struct match_tokens *t = &s->name[f][sp];
+			for (int i = 0; i < t->n; i++)
+				buf_addf(b, "%s%s%s", i ? " " : "", t->t[i].native ? "~" : "",
+				         t->t[i].fine);
+		}
+}
+
+/* ids: the phone, '|', then document numbers split by ' '. */
+static void encode_ids(const struct match_subject *s, struct buf *b)
+{
+	buf_addf(b, "%s|", s->phone);
+	for (int i = 0; i < s->n_documents; i++)
+		buf_addf(b, "%s%s", i ? " " : "", s->documents[i]);
+}
+
+static void decode_tokens(const char *p, size_t len, struct match_tokens *t)
+{
+	t->n = 0;
+	size_t i = 0;
+	while (i < len && t->n < MATCH_MAX_TOKENS) {
+		while (i < len && p[i] == ' ')
+			i++;
+		size_t start = i;
+		while (i < len && p[i] != ' ')
+			i++;
+		if (i == start)
+			break;
+		struct match_token *tok = &t->t[t->n];
+		bool native = p[start] == '~';
+		size_t k = i - start - native;
+		if (k == 0 || k >= MATCH_TOKEN_MAX)
+			continue;
+		memcpy(tok->fine, p + start + native, k);
+		tok->fine[k] = '\0';
+		tok->native = native;
+		match__skeleton(tok->fine, tok->skel);
+		t->n++;
+	}
+}
+
+void match__subject_from_row(struct match_subject *s, const struct matchdb_row *r)
+{
+	memset(s, 0, sizeof(*s));
+	const char *p = r->names ? r->names : "";
+	for (int part = 0; part < MATCH_FIELDS * 2; part++) {
+		size_t len = strcspn(p, "|");
+		decode_tokens(p, len, &s->name[part / 2][part % 2]);
+		p += len;
+		if (*p == '|')
+			p++;
+	}
+	s->sex = r->sex;
+	s->birth_year = r->birth_year;
+	if (r->birth_date)
+		match__cat(s->birth_date, sizeof(s->birth_date), r->birth_date, NULL, NULL);
+	s->birth_estimated = r->birth_estimated;
+	const char *ids = r->ids ? r->ids : "";
+	size_t plen = strcspn(ids, "|");
+	if (plen < sizeof(s->phone)) {
+		memcpy(s->phone, ids, plen);
+		s->phone[plen] = '\0';
+	}
+	ids += plen;
+	if (*ids == '|')
+		ids++;
+	while (*ids && s->n_documents < MATCH_MAX_DOCS) {
+		size_t len = strcspn(ids, " ");
+		if (len > 0 && len < MATCH_DOC_MAX) {
+			memcpy(s->documents[s->n_documents], ids, len);
+			s->documents[s->n_documents++][len] = '\0';
+		}
+		ids += len;
+		while (*ids == ' ')
+			ids++;
+	}
+}
+
+/* ---- maintenance ---- */
+
+/* Files skel and its one-letter deletions in the vocabulary, once. */
+static int vocab_learn(struct db *db, const char *skel)
+{
+	size_t len = strlen(skel);
+	if (len < 2)
+		return DB_OK;
+	int rc = matchdb_vocab_has(db, skel);
+	if (rc != 0)
+		return rc < 0 ? rc : DB_OK;
+	if ((rc = matchdb_vocab_add(db, skel, skel)) || len < 3)
+		return rc; /* a two-letter word is found from three (Nupri -> Nuri) */
+	char del[MATCH_TOKEN_MAX];
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && skel[i] == skel[i - 1])
+			continue;
+		memcpy(del, skel, i);
+		memcpy(del + i, skel + i + 1, len - i);
+		if ((rc = matchdb_vocab_add(db, del, skel)))
+			return rc;
+	}
+	return DB_OK;
+}
+
+static bool in_list(const char *list, const char *key)
+{
+	size_t k = strlen(key);
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == k && !memcmp(p, key, k))
+			return true;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
+/* Calls remove for each key of list not in keep (keep may be NULL). */
+static int remove_keys(struct db *db, const char *list, const struct keyset *keep, char sex,
+                       int year, int64_t id)
+{
+	char key[sizeof(keep->k[0].key)];
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len > 0 && len < sizeof(key)) {
+			memcpy(key, p, len);
+			key[len] = '\0';
+			bool kept = false;
+			for (int i = 0; keep && i < keep->n && !kept; i++)
+				kept = !strcmp(keep->k[i].key, key);
+			int rc;
+			if (!kept && (rc = matchdb_key_remove(db, key, sex, year, id)))
+				return rc;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return DB_OK;
+}
+
+/* fresh: the person has no row yet (just inserted), nothing to compare */
+static int index_subject(struct db *db, int64_t id, int64_t office_id,
+                         const struct match_subject *s, bool fresh)
+{
+	struct arena a = ARENA_INIT;
+	struct buf names = BUF_INIT, ids = BUF_INIT, keys = BUF_INIT;
+	struct keyset *ks = malloc(sizeof(*ks));
+	match__keyset(s, ks);
+	encode_names(s, &names);
+	encode_ids(s, &ids);
+	for (int i = 0; i < ks->n; i++)
+		buf_addf(&keys, "%s%s", i ? " " : "", ks->k[i].key);
+	char sex = s->sex ? s->sex : 'X';
+
+	struct matchdb_row old;
+	int rc = fresh ? 0 : matchdb_get(db, &a, id, &old);
+	if (rc < 0)
+		goto out;
+	bool same_filters = rc == 1 && old.sex == sex && old.birth_year == s->birth_year;
+	if (rc == 1 &&
+	    (rc = remove_keys(db, old.keys, same_filters ? ks : NULL, old.sex, old.birth_year, id)))
+		goto out;
+	for (int i = 0; i < ks->n; i++) {
+		if (same_filters && in_list(old.keys, ks->k[i].key))
+			continue;
+		if ((rc = matchdb_key_add(db, ks->k[i].key, sex, s->birth_year, id)))
+			goto out;
+	}
+	for (int i = 0; i < ks->n; i++)
+		if (ks->k[i].kind == KEY_SINGLE && (rc = vocab_learn(db, ks->k[i].key)))
+			goto out;
+	struct matchdb_row row = {
+	    .person_id = id,
+	    .office_id = office_id,
+	    .sex = sex,
+	    .birth_year = s->birth_year,
+	    .birth_date = s->birth_date[0] ? s->birth_date : NULL,
+	    .birth_estimated = s->birth_estimated,
+	    .names = buf_str(&names),
+	    .ids = buf_str(&ids),
+	    .keys = buf_str(&keys),
+	};
+	rc = matchdb_put(db, &row);
+out:
+	free(ks);
+	buf_release(&names);
+	buf_release(&ids);
+	buf_release(&keys);
+	arena_release(&a);
+	return rc;
+}
+
+static int index_person(struct db *db, const struct person *p, bool fresh)
+{
+	struct match_subject *s = malloc(sizeof(*s));
+	match_subject_from_person(s, p);
+	int rc = index_subject(db, p->id, p->office_id, s, fresh);
+	free(s);
+	return rc;
+}
+
+int match_index_person(struct db *db, const struct person *p)
+{
+	return index_person(db, p, false);
+}
+
+int match_index_new_person(struct db *db, const struct person *p)
+{
+	return index_person(db, p, true);
+}
+
+int match_index_person_id(struct db *db, int64_t person_id)
+{
+	struct arena a = ARENA_INIT;
+	struct person p;
+	int rc = persons_get(db, &a, NULL, person_id, 0, &p);
+	if (rc == 1)
+		rc = match_index_person(db, &p);
+	else if (rc == 0)
+		rc = match_unindex_person(db, person_id);
+	arena_release(&a);
+	return rc;
+}
+
+int match_unindex_person(struct db *db, int64_t person_id)
+{
+	struct arena a = ARENA_INIT;
+	struct matchdb_row old;
+	int rc = matchdb_get(db, &a, person_id, &old);
+	if (rc == 1 && !(rc = remove_keys(db, old.keys, NULL, old.sex, old.birth_year, person_id)))
+		rc = matchdb_delete(db, person_id);
+	arena_release(&a);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int match_reindex(struct db *db, void (*progress)(void *ctx, int64_t done), void *ctx,
+                  int64_t *count)
+{
+	enum { BATCH = 512 };
+	int64_t ids[BATCH], offices[BATCH], after = 0, done = 0;
+	int rc = matchdb_clear(db), n;
+	while (!rc) {
+		if ((rc = matchdb_person_ids(db, after, BATCH, ids, offices, &n)) || n == 0)
+			break;
+		for (int i = 0; i < n && !rc; i++)
+			rc = match_index_person_id(db, ids[i]);
+		after = ids[n - 1];
+		done += n;
+		if (progress)
+			progress(ctx, done);
+	}
+	if (count)
+		*count = done;
+	return rc;
+}

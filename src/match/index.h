@@ -1,0 +1,29 @@
+/* Internals of the match index shared by index.c and search.c. */
+#ifndef SAFAR_MATCH_INDEX_H
+#define SAFAR_MATCH_INDEX_H
+#include "match/match.h"
+
+struct matchdb_row;
+
+enum key_kind { KEY_SINGLE, KEY_JOINED, KEY_PAIR, KEY_FUZZY, KEY_FUZZY_PAIR };
+
+#define KEYSET_MAX     96
+#define KEYS_SKELS_MAX 7 /* distinct skeletons that make keys (pairs among them) */
+
+struct keyset {
+	int n;
+	struct {
+		char key[2 * MATCH_TOKEN_MAX + 2];
+		int kind;
+	} k[KEYSET_MAX];
+};
+
+/* The distinct skeletons of s's tokens (query words first), at most
+ * KEYS_SKELS_MAX. */
+void match__skels(const struct match_subject *s, char (*skels)[MATCH_TOKEN_MAX], int *n);
+/* Every key of s: pairs, joined names, single skeletons. */
+void match__keyset(const struct match_subject *s, struct keyset *ks);
+/* The subject of a stored scoring row. */
+void match__subject_from_row(struct match_subject *s, const struct matchdb_row *r);
+
+#endif

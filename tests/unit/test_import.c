@@ -1,0 +1,436 @@
+/* import/import: the import engine in-process against a temporary SQLite
+ * database — header names and mappings, the API's rules applied to each
+ * row, the report's lines, all-or-nothing, dry run, stopping, and office
+ * scope. (The command line and the upload API are in tests/api.) */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "api/api.h"
+#include "api/person_input.h"
+#include "domain/perm.h"
+#include "import/import.h"
+#include "store/db.h"
+#include "store/users.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+static char dir[64], path[128];
+static struct db *db;
+static int64_t thr_id, mhd_id;
+
+#define NOW   "2026-11-26T10:00:00Z"
+#define TODAY "2026-11-26"
+
+static int setup(void **state)
+{
+	log_set_quiet(1);
+	snprintf(dir, sizeof(dir), "/tmp/safar-test-import-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	char *cause = NULL;
+	assert_int_equal(db_open(&db, path, true, &cause), 0);
+	assert_int_equal(db_migrate(db, NULL, &cause), 0);
+	assert_int_equal(db_begin(db, true), 0);
+	struct office thr = {
+	    .code = "THR", .name = "Tehran", .country = "IRN", .province = "IR-23"};
+	struct office mhd = {
+	    .code = "MHD", .name = "Mashhad", .country = "IRN", .province = "IR-09"};
+	assert_int_equal(offices_add(db, &thr, NOW, 0, &thr_id), 0);
+	assert_int_equal(offices_add(db, &mhd, NOW, 0, &mhd_id), 0);
+	assert_int_equal(db_commit(db), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	db_close(db);
+	char p[160];
+	const char *suffixes[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+	return 0;
+}
+
+/* ---- a source in memory and a report in a buffer ---- */
+
+static int mem_rewind(void *ctx)
+{
+	((struct csv_mem *)ctx)->pos = 0;
+	return 0;
+}
+
+static int to_buf(void *ctx, const char *data, size_t len)
+{
+	return buf_add(ctx, data, len);
+}
+
+/* Rows in one of the tables the tests look at (SQL wants literals). */
+static int64_t count(const char *table)
+{
+	struct db_stmt *st = NULL;
+	if (!strcmp(table, "persons"))
+		st = db_prepare(db, "SELECT count(*) FROM persons");
+	else if (!strcmp(table, "audit_log"))
+		st = db_prepare(db, "SELECT count(*) FROM audit_log");
+	else if (!strcmp(table, "person_documents"))
+		st = db_prepare(db, "SELECT count(*) FROM person_documents");
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	int64_t n = db_col_int(st, 0);
+	assert_int_equal(db_step(st), DB_DONE);
+	return n;
+}
+
+struct run {
+	struct import_opts o;
+	struct import_stats st;
+	struct buf report;
+	char *cause;
+	enum import_outcome out;
+};
+
+static void run_import(struct run *r, const char *csv)
+{
+	struct csv_mem m = {.data = csv, .len = strlen(csv)};
+	struct import_source src = {
+	    .rewind = mem_rewind, .read = csv_mem_read, .ctx = &m, .name = "list.csv"};
+	buf_init(&r->report, 0);
+	r->o.report = to_buf;
+	r->o.report_ctx = &r->report;
+	r->o.today = TODAY;
+	r->o.now = NOW;
+	r->o.no_duplicates = true;
+	if (!r->o.office_ids)
+		r->o.all_offices = true;
+	r->out = import_persons(db, &src, &r->o, &r->st, &r->cause);
+}
+
+static void run_release(struct run *r)
+{
+	buf_release(&r->report);
+	free(r->cause);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ---- tests ---- */
+
+static void rows_are_read_as_the_api_reads_them(void **state)
+{
+	int64_t before = count("persons");
+	struct run r = {.o.office = "THR"};
+	run_import(&r,
+	           "\xef\xbb\xbfGiven Name,family-name,SEX,birth_date_estimated,vulnerabilities,"
+	           "document_type,document_number,languages\r\n"
+	           "\"Abdul Rahman\",  Popal  ,M,yes, disability ; single_parent ,passport,"
+	           "P-1,prs;fas\r\n"
+	           "Zahra,,F,0,,,,\r\n");
+	assert_int_equal(r.out, IMPORT_DONE);
+	assert_int_equal(r.st.rows_total, 2);
+	assert_int_equal(r.st.rows_imported, 2);
+	assert_int_equal(r.st.rows_refused, 0);
+	assert_true(r.st.committed);
+	assert_int_equal(count("persons"), before + 2);
+	assert_int_equal(count("person_documents") > 0, 1);
+	assert_string_equal(buf_str(&r.report), "row,column,value,reason\r\n");
+	run_release(&r);
+}
+
+static void refused_rows_are_reported_and_nothing_is_written(void **state)
+{
+	int64_t persons = count("persons"), audit = count("audit_log");
+	struct run r = {.o.office = "THR"};
+	run_import(&r, "given_name,sex,birth_date,phone,note\n"
+	               "Ali,M,1990-02-30,+98912,\"a, b\"\n"
+	               "Reza,M\n"
+	               "Hamid,M,,,\n");
+	/* "note" is not a person field: the file is refused */
+	assert_int_equal(r.out, IMPORT_REFUSED);
+	assert_non_null(strstr(r.cause, "row 1, column 5: \"note\" is not a person field"));
+	run_release(&r);
+
+	struct import_mapping m = {0};
+	import_mapping_add(&m, "note", NULL);
+	struct run r2 = {.o.office = "THR", .o.mapping = &m};
+	run_import(&r2, "given_name,sex,birth_date,phone,note\n"
+	                "Ali,M,1990-02-30,+98912,\"a, b\"\n"
+	                "Reza,M\n"
+	                "Hamid,M,,,\n");
+	assert_int_equal(r2.out, IMPORT_INVALID);
+	assert_int_equal(r2.st.rows_refused, 2);
+	assert_int_equal(r2.st.rows_imported, 1);
+	assert_false(r2.st.committed);
+	assert_string_equal(
+	    buf_str(&r2.report),
+	    "row,column,value,reason\r\n"
+	    "2,birth_date,1990-02-30,must be a real date written YYYY-MM-DD\r\n"
+	    "2,phone,+98912,\"must be an international number in E.164 form: + and 8 to 15 "
+	    "digits, no spaces (e.g. +989121234567)\"\r\n"
+	    "3,,,the row has 2 fields but the header has 5 (line 3); check for a missing or "
+	    "extra comma\r\n");
+	assert_int_equal(count("persons"), persons);
+	assert_int_equal(count("audit_log"), audit);
+	run_release(&r2);
+	import_mapping_release(&m);
+}
+
+static void skip_invalid_keeps_the_valid_rows(void **state)
+{
+	int64_t before = count("persons");
+	struct run r = {.o.office = "THR", .o.skip_invalid = true};
+	run_import(&r, "given_name,sex\nAli,M\nمحمد,M\nReza,Q\nHamid,M\n");
+	assert_int_equal(r.out, IMPORT_DONE);
+	assert_int_equal(r.st.rows_imported, 2);
+	assert_int_equal(r.st.rows_refused, 2);
+	assert_int_equal(count("persons"), before + 2);
+	assert_int_equal(r.st.last_id - r.st.first_id, 1);
+	run_release(&r);
+}
+
+static void a_dry_run_writes_nothing(void **state)
+{
+	int64_t persons = count("persons"), audit = count("audit_log");
+	struct run r = {.o.office = "THR", .o.dry_run = true};
+	run_import(&r, "given_name,sex\nAli,M\nHamid,M\n");
+	assert_int_equal(r.out, IMPORT_DRY_RUN);
+	assert_int_equal(r.st.rows_imported, 2);
+	assert_int_equal(count("persons"), persons);
+	assert_int_equal(count("audit_log"), audit);
+	run_release(&r);
+}
+
+static int stop_when_rows_go_in(void *ctx, const struct import_stats *st)
+{
+	return !st->scanning;
+}
+
+static int refuse_the_claim(void *ctx, struct db *d, bool begin, const struct import_stats *st)
+{
+	int *calls = ctx;
+	(*calls)++;
+	return begin ? -1 : 0;
+}
+
+static int count_calls(void *ctx, struct db *d, bool begin, const struct import_stats *st)
+{
+	int *calls = ctx;
+	calls[begin ? 0 : 1]++;
+	return 0;
+}
+
+static void an_import_can_be_stopped(void **state)
+{
+	int64_t persons = count("persons");
+	struct run r = {.o.office = "THR", .o.progress = stop_when_rows_go_in};
+	run_import(&r, "given_name,sex\nAli,M\n");
+	assert_int_equal(r.out, IMPORT_STOPPED);
+	assert_int_equal(count("persons"), persons);
+	run_release(&r);
+
+	int calls = 0;
+	struct run r2 = {
+	    .o.office = "THR", .o.in_transaction = refuse_the_claim, .o.tx_ctx = &calls};
+	run_import(&r2, "given_name,sex\nAli,M\n");
+	assert_int_equal(r2.out, IMPORT_STOPPED);
+	assert_int_equal(calls, 1);
+	assert_int_equal(count("persons"), persons);
+	run_release(&r2);
+
+	int both[2] = {0, 0};
+	struct run r3 = {.o.office = "THR", .o.in_transaction = count_calls, .o.tx_ctx = both};
+	run_import(&r3, "given_name,sex\nAli,M\n");
+	assert_int_equal(r3.out, IMPORT_DONE);
+	assert_int_equal(both[0], 1);
+	assert_int_equal(both[1], 1);
+	run_release(&r3);
+}
+
+static void rows_go_only_to_the_callers_offices(void **state)
+{
+	int64_t mine[1] = {thr_id};
+	struct run r = {.o.office_ids = mine, .o.n_office_ids = 1, .o.office = "MHD"};
+	run_import(&r, "given_name,sex\nAli,M\n");
+	assert_int_equal(r.out, IMPORT_REFUSED);
+	assert_string_equal(r.cause, "you do not work for office MHD");
+	run_release(&r);
+
+	struct run r2 = {.o.office_ids = mine, .o.n_office_ids = 1};
+	run_import(&r2, "office,given_name,sex\nTHR,Ali,M\nMHD,Reza,M\nXYZ,Hamid,M\n");
+	assert_int_equal(r2.out, IMPORT_INVALID);
+	assert_string_equal(buf_str(&r2.report),
+	                    "row,column,value,reason\r\n"
+	                    "3,office,MHD,you do not work for office MHD\r\n"
+	                    "4,office,XYZ,\"no office with code \"\"XYZ\"\"\"\r\n");
+	run_release(&r2);
+}
+
+static void mappings_from_json_and_files(void **state)
+{
+	struct import_mapping m = {0};
+	char *cause = NULL;
+	struct json_object *o = json_tokener_parse("{\"Vorname\": \"given_name\", \"x\": null}");
+	assert_int_equal(import_mapping_from_json(&m, o, &cause), 0);
+	assert_int_equal(m.n, 2);
+	assert_string_equal(m.items[0].field, "given_name");
+	assert_null(m.items[1].field);
+	json_object_put(o);
+	import_mapping_release(&m);
+
+	o = json_tokener_parse("{\"Vorname\": \"first_name\"}");
+	assert_int_equal(import_mapping_from_json(&m, o, &cause), -1);
+	assert_non_null(strstr(cause, "\"first_name\", which is not a person field"));
+	free(cause);
+	json_object_put(o);
+	import_mapping_release(&m);
+
+	char file[160];
+	snprintf(file, sizeof(file), "%s/map.csv", dir);
+	FILE *f = fopen(file, "w");
+	fputs("column,field\n# a comment\nVorname,given_name\n\"Geschlecht, m/f\",sex\nNotiz,\n",
+	      f);
+	fclose(f);
+	assert_int_equal(import_mapping_load(&m, file, &cause), 0);
+	assert_int_equal(m.n, 3);
+	assert_string_equal(m.items[1].column, "Geschlecht, m/f");
+	assert_null(m.items[2].field);
+	struct run r = {.o.office = "THR", .o.mapping = &m};
+	run_import(&r, "Vorname,\"Geschlecht, m/f\",Notiz\nAli,M,egal\n");
+	assert_int_equal(r.out, IMPORT_DONE);
+	run_release(&r);
+	import_mapping_release(&m);
+	unlink(file);
+
+	/* two columns for one field, and a header missing the sex */
+	struct run r2 = {.o.office = "THR"};
+	run_import(&r2, "given_name,Given Name,sex\nA,B,M\n");
+	assert_int_equal(r2.out, IMPORT_REFUSED);
+	assert_string_equal(r2.cause,
+	                    "row 1: columns 1 and 2 both give given_name; keep one of them");
+	run_release(&r2);
+	struct run r3 = {.o.office = "THR"};
+	run_import(&r3, "given_name\nA\n");
+	assert_int_equal(r3.out, IMPORT_REFUSED);
+	assert_non_null(strstr(r3.cause, "no sex column"));
+	run_release(&r3);
+}
+
+/* The field errors POST /persons gives for body, as "field: message"
+ * lines sorted, into out. */
+static void api_errors(const char *body, struct buf *out)
+{
+	struct principal admin = {.user_id = 0, .username = "ada", .roles = ROLE_ADMIN};
+	struct arena a = ARENA_INIT;
+	struct resp r;
+	int status = api_dispatch(db, &a, &admin, "POST", "/api/v1/persons", body, &r);
+	struct json_object *j = json_tokener_parse(buf_str(&r.body));
+	struct json_object *errs = NULL;
+	const char *lines[64];
+	int n = 0;
+	if (status == 400 && json_object_object_get_ex(j, "errors", &errs))
+		for (size_t i = 0; i < json_object_array_length(errs) && n < 64; i++) {
+			struct json_object *e = json_object_array_get_idx(errs, i), *f, *m;
+			json_object_object_get_ex(e, "field", &f);
+			json_object_object_get_ex(e, "message", &m);
+			lines[n++] = arena_printf(&a, "%s: %s", json_object_get_string(f),
+			                          json_object_get_string(m));
+		}
+	else
+		assert_true(status == 201);
+	qsort(lines, (size_t)n, sizeof(*lines), cmp_str);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(buf_addf(out, "%s\n", lines[i]) < 0, 0);
+	json_object_put(j);
+	buf_release(&r.body);
+	arena_release(&a);
+}
+
+/* The same from person_input_read, which the import applies to each row. */
+static void import_errors(const char *body, struct buf *out)
+{
+	struct arena a = ARENA_INIT;
+	struct verr e = VERR_INIT;
+	struct json_object *obj = json_tokener_parse(body);
+	struct in_ctx c = {.obj = obj, .prefix = "", .errs = &e, .arena = &a};
+	struct person p = {0};
+	unsigned set;
+	const char *office;
+	struct date today = date_from_time(time(NULL));
+	assert_int_equal(db_begin(db, false), 0);
+	assert_int_equal(person_input_read(db, &c, &today, true, &p, &set, &office), 0);
+	db_rollback(db);
+	const char *lines[VERR_MAX];
+	for (int i = 0; i < e.n; i++)
+		lines[i] = arena_printf(&a, "%s: %s", e.items[i].field, e.items[i].message);
+	qsort(lines, (size_t)e.n, sizeof(*lines), cmp_str);
+	for (int i = 0; i < e.n; i++)
+		assert_int_equal(buf_addf(out, "%s\n", lines[i]) < 0, 0);
+	json_object_put(obj);
+	arena_release(&a);
+}
+
+static void rows_are_checked_exactly_as_post_persons_checks(void **state)
+{
+	/* api/persons.c still has its own copy of the reading (until it calls
+	 * person_input_read): both must say the same of every body */
+	static const char *const bodies[] = {
+	    "{\"office\":\"THR\",\"given_name\":\"\u0645\u062d\u0645\u062f\",\"sex\":\"Q\","
+	    "\"birth_date\":\"2090-01-01\",\"phone\":\"12\",\"nationality\":\"XXX\","
+	    "\"province_of_origin\":\"AF-ZZZ\",\"vulnerabilities\":[\"foo\",\"foo\"],"
+	    "\"documents\":[{\"type\":\"passport\"},{\"type\":\"visa\",\"number\":\"1\"}],"
+	    "\"languages\":[\"xx\"]}",
+	    "{\"office\":\"THR\",\"given_name\":\"Ali\",\"sex\":\"M\","
+	    "\"family_name_native\":\"Ahmadi\",\"father_name\":\"\u06a9\u0631\u06cc\u0645\"}",
+	    "{\"office\":\"NOPE\",\"given_name\":\"  \",\"sex\":\"M\","
+	    "\"birth_date\":\"1990-02-30\",\"birth_date_estimated\":\"maybe\","
+	    "\"skills\":\"a\\u0001b\"}",
+	    "{\"office\":\"THR\",\"given_name\":\"Zahra\",\"sex\":\"F\","
+	    "\"given_name_native\":\"\u0632\u0647\u0631\u0627\",\"birth_date\":\"1988-03-21\","
+	    "\"birth_date_estimated\":true,\"nationality\":\"AFG\",\"phone\":\"+989121234567\","
+	    "\"province_of_residence\":\"IR-23\",\"languages\":[\"prs\",\"fas\"],"
+	    "\"vulnerabilities\":[\"disability\"],\"documents\":[{\"type\":\"amayesh\","
+	    "\"number\":\"AM-1\",\"expires_on\":\"2027-06-30\"}]}",
+	};
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		struct buf want = BUF_INIT, got = BUF_INIT;
+		api_errors(bodies[i], &want);
+		import_errors(bodies[i], &got);
+		if (strcmp(buf_str(&want), buf_str(&got)))
+			fail_msg("body %zu: POST /persons says\n%s\nthe import says\n%s", i,
+			         buf_str(&want), buf_str(&got));
+		if (i < 3)
+			assert_true(want.len > 0);
+		buf_release(&want);
+		buf_release(&got);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(rows_are_read_as_the_api_reads_them),
+	    cmocka_unit_test(refused_rows_are_reported_and_nothing_is_written),
+	    cmocka_unit_test(skip_invalid_keeps_the_valid_rows),
+	    cmocka_unit_test(a_dry_run_writes_nothing),
+	    cmocka_unit_test(an_import_can_be_stopped),
+	    cmocka_unit_test(rows_go_only_to_the_callers_offices),
+	    cmocka_unit_test(mappings_from_json_and_files),
+	    cmocka_unit_test(rows_are_checked_exactly_as_post_persons_checks),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
