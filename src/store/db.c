@@ -68,6 +68,11 @@ int db_checkpoint(struct db *db)
 	return db->drv->checkpoint ? note(db, db->drv->checkpoint(db)) : DB_OK;
 }
 
+int db_bulk_mode(struct db *db, bool on)
+{
+	return db->drv->bulk_mode ? note(db, db->drv->bulk_mode(db, on)) : DB_OK;
+}
+
 void db_rollback(struct db *db)
 {
 	db->drv->rollback(db);

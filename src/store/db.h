@@ -57,6 +57,11 @@ int db_schema_version(struct db *db);
 void db_defer_checkpoints(struct db *db);
 int db_checkpoint(struct db *db);
 
+/* Connection settings for one long bulk-writing transaction (on) and back
+ * (off): on SQLite a 64 MiB page cache and statement journals in memory;
+ * a no-op on PostgreSQL. */
+__attribute__((warn_unused_result)) int db_bulk_mode(struct db *db, bool on);
+
 /* Transactions. write=true takes the write lock at once (BEGIN IMMEDIATE),
  * which every request that may write uses, so it never fails half-way.
  * On PostgreSQL both are READ COMMITTED; db_begin also re-establishes a

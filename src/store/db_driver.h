@@ -32,6 +32,7 @@ struct db_driver {
 	/* optional (NULL: nothing to do) */
 	void (*defer_checkpoints)(struct db *db);
 	int (*checkpoint)(struct db *db);
+	int (*bulk_mode)(struct db *db, bool on);
 };
 
 struct db {

@@ -471,10 +471,21 @@ static int sq_checkpoint(struct db *base)
 	return DB_OK;
 }
 
+/* cache_size negative: KiB (-2000 is SQLite's default). temp_store:
+ * statement journals in memory; once one has spilled into a temporary file,
+ * SQLite writes every later one of the transaction there, a system call per
+ * page. */
+static int sq_bulk_mode(struct db *base, bool on)
+{
+	return sq_exec(base, on ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"
+	                        : "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT");
+}
+
 const struct db_driver db_sqlite_driver = {
     .kind = "sqlite",
     .defer_checkpoints = sq_defer_checkpoints,
     .checkpoint = sq_checkpoint,
+    .bulk_mode = sq_bulk_mode,
     .open = sq_open,
     .close = sq_close,
     .begin = sq_begin,

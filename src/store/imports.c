@@ -110,9 +110,9 @@ int imports_get(struct db *db, struct arena *a, int64_t id, struct import_job *o
 int imports_list(struct db *db, struct arena *a, int64_t created_by, int64_t after_id, int limit,
                  struct import_job **items, int *n, bool *more)
 {
-	struct db_stmt *st =
-	    db_prepare(db, "SELECT " JOB_COLS JOB_FROM "WHERE j.id > ?1 AND (?2 = 0 OR "
-	                   "j.created_by = ?2) ORDER BY j.id LIMIT ?3");
+	struct db_stmt *st = db_prepare(db, "SELECT " JOB_COLS JOB_FROM
+	                                    "WHERE j.id > ?1 AND (CAST(?2 AS BIGINT) = 0 "
+	                                    "OR j.created_by = ?2) ORDER BY j.id LIMIT ?3");
 	db_bind_int(st, 1, after_id);
 	db_bind_int(st, 2, created_by);
 	db_bind_int(st, 3, (int64_t)limit + 1);
@@ -246,12 +246,5 @@ int imports_finish(struct db *db, const struct import_job *j, const char *now)
 
 int imports_bulk_mode(struct db *db, bool on)
 {
-	if (strcmp(db_kind(db), "sqlite") != 0)
-		return DB_OK;
-	/* cache_size negative: KiB (-2000 is SQLite's default). temp_store:
-	 * statement journals in memory; once one has spilled into a temporary
-	 * file, SQLite writes every later one of the transaction there, a
-	 * system call per page. */
-	return db_exec(db, on ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"
-	                      : "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT");
+	return db_bulk_mode(db, on); /* the driver's settings (PRAGMAs on SQLite) */
 }
