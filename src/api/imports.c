@@ -227,6 +227,7 @@ static void create_import(struct req *req, struct resp *resp)
 
 	const char *office;
 	const struct principal *who = req->who;
+	const char *forbidden = NULL; /* an office the caller does not work for */
 	if (in_str(&c, "office", 16, IN_NULLABLE, &office) == 1 && office) {
 		struct office o;
 		int rc = offices_get_by_code(req->db, req->arena, office, &o);
@@ -240,7 +241,7 @@ static void create_import(struct req *req, struct resp *resp)
 			struct scope scope;
 			api_scope(req, "person.write", &scope);
 			if (!scope_office(&scope, o.id))
-				verr_add(&e, "office", "you do not work for office %s", o.code);
+				forbidden = o.code;
 			j.office_id = o.id;
 		}
 	} else if (who && who->n_offices == 1) {
@@ -269,6 +270,15 @@ static void create_import(struct req *req, struct resp *resp)
 		         (long long)IMPORT_MAX_BYTES);
 	if (verr_any(&e)) {
 		resp_invalid(resp, &e);
+		return;
+	}
+	if (forbidden) { /* 403 naming the office, as POST /persons answers */
+		resp_forbidden_field(
+		    resp, "office",
+		    arena_printf(req->arena,
+		                 "you do not work for office %s: only its staff (or "
+		                 "an admin) may import people there",
+		                 forbidden));
 		return;
 	}
 	if (more)

@@ -354,7 +354,8 @@ class ImportTest(ApiTestCase):
                            400, "content")
         self.assertProblem(self.cw.post("/imports", {"content_base64": "not base64!"}), 400,
                            "content_base64")
-        self.assertProblem(self.cw.post("/imports", {"content": "a", "office": "MHD"}), 400,
+        # an office the caller does not work for: 403 naming it, as POST /persons
+        self.assertProblem(self.cw.post("/imports", {"content": "a", "office": "MHD"}), 403,
                            "office", "you do not work for office MHD")
         self.assertProblem(self.cw.post("/imports", {"content": "a", "mapping": {"A": "nope"}}),
                            400, "mapping", "not a person field")
