@@ -60,7 +60,9 @@ static const struct {
 
 /* Paths name fixtures with $-words, replaced by the THR record ("own") or
  * the MHD one ("other"): $P person, $K a consent of it, $H household, $C
- * case, $O office code, $U a user id. */
+ * case, $O office code, $U a user id, $M a merge of two persons of the
+ * office, $J an import job (THR's uploaded by the caseworker, MHD's by the
+ * admin). */
 struct row {
 	const char *method, *pattern; /* as in the router table */
 	const char *path;             /* what is requested */
@@ -79,6 +81,11 @@ struct row {
 #define AGGREGATES   "UAAFFFFAA" /* report.aggregate: sup do pv */
 #define SUPERVISION  "UAAFFFFFF" /* audit.read: sup */
 #define SUPERV_OTHER "UANFFFFFF"
+#define MERGE        SUPERVISION /* person.merge: sup */
+#define MERGE_OTHER  SUPERV_OTHER
+/* An import job is seen by its uploader (the caseworker here) and admins
+ * (person.write: sup cw); the supervisor of the office gets 404 too. */
+#define IMPORT_JOB "UANAFFFFF"
 
 static const struct row MATRIX[] = {
     /* auth, me, users, audit */
@@ -114,6 +121,22 @@ static const struct row MATRIX[] = {
     {"POST", "/api/v1/persons/{id}/consents/{consent_id}/withdrawal",
      "/api/v1/persons/$P/consents/$K/withdrawal", "{\"withdrawn_on\": \"soon\"}", WRITE_FILES,
      WRITE_OTHER},
+    /* finding people, duplicates and merges */
+    {"GET", "/api/v1/persons/search", "/api/v1/persons/search?q=Matrix", NULL, READ_FILES, NULL},
+    {"GET", "/api/v1/duplicates", "/api/v1/duplicates", NULL, READ_FILES, NULL},
+    {"POST", "/api/v1/persons/{id}/merge", "/api/v1/persons/$P/merge", "{}", MERGE, MERGE_OTHER},
+    {"GET", "/api/v1/merges/{id}", "/api/v1/merges/$M", NULL, READ_FILES, READ_OTHER},
+    /* person.unmerge: admins only, every office */
+    {"POST", "/api/v1/merges/{id}/undo", "/api/v1/merges/$M/undo", "{\"colour\": 1}", ADMIN_ONLY,
+     ADMIN_ONLY},
+    /* bulk import */
+    {"POST", "/api/v1/imports", "/api/v1/imports", "{}", WRITE_FILES, NULL},
+    {"GET", "/api/v1/imports", "/api/v1/imports", NULL, WRITE_FILES, NULL},
+    {"GET", "/api/v1/imports/{id}", "/api/v1/imports/$J", NULL, IMPORT_JOB, WRITE_OTHER},
+    {"POST", "/api/v1/imports/{id}/parts", "/api/v1/imports/$J/parts", "{}", IMPORT_JOB,
+     WRITE_OTHER},
+    {"GET", "/api/v1/imports/{id}/report", "/api/v1/imports/$J/report", NULL, IMPORT_JOB,
+     WRITE_OTHER},
     /* households */
     {"GET", "/api/v1/households", "/api/v1/households", NULL, READ_FILES, NULL},
     {"POST", "/api/v1/households", "/api/v1/households", "{}", WRITE_FILES, NULL},
@@ -142,7 +165,7 @@ static int64_t thr_offices[1];
 static struct principal callers[NCALLERS];
 
 /* The fixtures: [0] in THR, [1] in MHD. */
-static int64_t person_id[2], consent_id[2], household_id[2], case_id[2];
+static int64_t person_id[2], consent_id[2], household_id[2], case_id[2], merge_id[2], import_id[2];
 static const char *office_code[2] = {"THR", "MHD"};
 
 /* ---- plumbing ----------------------------------------------------------- */
@@ -172,21 +195,40 @@ static struct json_object *get(struct json_object *o, const char *key)
 	return v;
 }
 
-/* POSTs as admin, expects 201 and returns the new record's id. */
-static int64_t create(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int64_t create(const char *path, const char *fmt, ...)
+/* POSTs as who, expects 201 and returns the new record's id. */
+static int64_t create_as(const struct principal *who, const char *path, const char *fmt, va_list ap)
 {
 	char body[1024];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(body, sizeof(body), fmt, ap);
-	va_end(ap);
-	struct reply r = call(&callers[1], "POST", path, body);
+	struct reply r = call(who, "POST", path, body);
 	if (r.status != 201)
 		fail_msg("POST %s %s -> %d %s", path, body, r.status,
 		         r.json ? json_object_to_json_string(r.json) : "");
 	int64_t id = json_object_get_int64(get(r.json, "id"));
 	json_object_put(r.json);
+	return id;
+}
+
+/* The same as admin. */
+static int64_t create(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int64_t create(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int64_t id = create_as(&callers[1], path, fmt, ap);
+	va_end(ap);
+	return id;
+}
+
+/* The same as the caseworker. */
+static int64_t create_cw(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int64_t create_cw(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int64_t id = create_as(&callers[3], path, fmt, ap);
+	va_end(ap);
 	return id;
 }
 
@@ -248,7 +290,23 @@ static int setup(void **state)
 		case_id[o] = create("/api/v1/cases",
 		                    "{\"program\": \"AVRR\", \"principal_person_id\": %lld}",
 		                    (long long)person_id[o]);
+		/* a person registered twice, merged */
+		int64_t twice[2];
+		for (int k = 0; k < 2; k++)
+			twice[k] = create("/api/v1/persons",
+			                  "{\"given_name\": \"Twice\", \"sex\": \"M\", \"office\": "
+			                  "\"%s\", \"duplicate_override_reason\": \"the matrix\"}",
+			                  office_code[o]);
+		snprintf(p, sizeof(p), "/api/v1/persons/%lld/merge", (long long)twice[0]);
+		merge_id[o] = create(p,
+		                     "{\"other_person_id\": %lld, \"version\": 1, \"reason\": "
+		                     "\"registered twice\"}",
+		                     (long long)twice[1]);
 	}
+	/* import jobs (queued: no worker runs here) */
+	import_id[0] = create_cw("/api/v1/imports", "{\"content\": \"given_name,sex\\nAli,M\\n\"}");
+	import_id[1] = create("/api/v1/imports",
+	                      "{\"content\": \"given_name,sex\\nAli,M\\n\", \"office\": \"MHD\"}");
 	return 0;
 }
 
@@ -285,6 +343,12 @@ static void expand(const char *tmpl, int o, char *out, size_t n)
 			break;
 		case 'O':
 			buf_addf(&b, "%s", office_code[o]);
+			break;
+		case 'M':
+			buf_addf(&b, "%lld", (long long)merge_id[o]);
+			break;
+		case 'J':
+			buf_addf(&b, "%lld", (long long)import_id[o]);
 			break;
 		case 'U':
 			buf_addf(&b, "%lld", (long long)callers[3].user_id);
