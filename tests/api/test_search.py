@@ -7,6 +7,7 @@ undoing the merge exactly."""
 import json
 import os
 import sys
+import time
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -76,6 +77,54 @@ class SearchTest(ApiTestCase):
         self.assertNotIn(thr["id"], found)
         found = ids(self.search(self.admin, q="Gulalai Stanikzai")["items"])
         self.assertEqual(sorted(found[:2]), sorted([thr["id"], mhd["id"]]))
+
+    def test_counter_trafficking_members_stay_hidden(self):
+        """A member of a counter-trafficking case is closed to the office's
+        caseworkers who are not assigned to it: search, the duplicate
+        warning, duplicate pairs and an import's report never name them."""
+        victim = self.new_person(given_name="Shabnam", family_name="Haidari",
+                                 father_name="Ghulam Sakhi", sex="F", birth_date="1999-09-09")
+        twin = self.new_person(given_name="Shabnam", family_name="Haidary",
+                               father_name="Ghulam Sakhi", sex="F", birth_date="1999-09-09",
+                               duplicate_override_reason="testing the scope")
+        self.admin.ok("POST", "/cases", {"program": "COUNTER_TRAFFICKING",
+                                         "principal_person_id": victim["id"]}, status=201)
+        self.assertStatus(self.cw.get("/persons/%d" % victim["id"]), 404)
+        # search: the supervisor finds both, the caseworker only the twin
+        self.assertIn(victim["id"], ids(self.search(self.sup, q="Shabnam Haidari")["items"]))
+        found = ids(self.search(q="Shabnam Haidari")["items"])
+        self.assertIn(twin["id"], found)
+        self.assertNotIn(victim["id"], found)
+        # the duplicate warning names the twin only
+        body = {"given_name": "Shabnam", "family_name": "Haydari", "father_name": "Ghulam Sakhi",
+                "sex": "F", "birth_date": "1999-09-09", "check_duplicates": True}
+        p = self.assertProblem(self.cw.post("/persons", body), 409)
+        self.assertEqual(ids(p["duplicates"]), [twin["id"]])
+        self.assertIn("1 registered person may", p["detail"])  # not counted either
+        p = self.assertProblem(self.sup.post("/persons", body), 409)
+        self.assertIn(victim["id"], ids(p["duplicates"]))
+        # pairs for review: the caseworker's never include the victim
+        def pair_ids(client):
+            page = client.ok("GET", "/duplicates?limit=200")
+            return [(it["person"]["id"], it["candidate"]["id"]) for it in page["items"]]
+        self.assertIn((victim["id"], twin["id"]), pair_ids(self.sup))
+        for a, b in pair_ids(self.cw):
+            self.assertNotIn(victim["id"], (a, b))
+        # an import's report names the twin, not the victim
+        job = self.cw.ok("POST", "/imports", {
+            "filename": "ct.csv", "dry_run": True,
+            "content": "given_name,family_name,father_name,sex,birth_date\r\n"
+                       "Shabnam,Heydari,Ghulam Sakhi,F,1999-09-09\r\n"}, status=201)
+        for _ in range(200):
+            job = self.cw.ok("GET", "/imports/%d" % job["id"])
+            if job["state"] not in ("queued", "checking", "running"):
+                break
+            time.sleep(0.05)
+        self.assertEqual(job["state"], "done", job)
+        report = self.cw.get("/imports/%d/report" % job["id"]).body.decode()
+        dups = [ln for ln in report.splitlines() if "(duplicate)" in ln]
+        self.assertEqual(len(dups), 1, report)
+        self.assertIn(twin["ref"], dups[0])
 
     def test_bad_queries_and_audit(self):
         r = self.cw.get("/persons/search")
