@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/dispatch.h"
 #include "api/imports.h"
@@ -19,6 +20,13 @@
 #include "util/xalloc.h"
 
 #define POLL_MS 1000
+/* Transactions of an import last about this long: between two, the
+ * server's requests get the database's writer (SQLite) and the locks of
+ * the audit chain and reference numbers (PostgreSQL). */
+#define BATCH_MS 250
+/* A job running in batches whose heartbeat (written with every batch) is
+ * older than this lost its server: another worker carries it on. */
+#define STALE_S 120
 
 static struct {
 	pthread_mutex_t mu;
@@ -119,14 +127,30 @@ static ssize_t parts_read(void *ctx, char *out, size_t n)
 struct job_run {
 	struct db *db;
 	struct import_job job;
-	FILE *report;
+	FILE *report; /* the report lines not stored yet */
 	int64_t report_bytes;
 	bool report_cut;
+	/* the counts at the last two batches (or where a resumed job stood):
+	 * what is committed when the import stops half-way */
+	struct import_stats last_batch, prev_batch;
 };
+
+/* The counts of the rows committed so far. */
+static struct import_stats committed_stats(const struct job_run *j, const struct import_stats *st)
+{
+	if (j->last_batch.rows_done == st->rows_committed)
+		return j->last_batch;
+	return j->prev_batch;
+}
 
 static void now_text(char out[32])
 {
 	time_rfc3339(time(NULL), out);
+}
+
+static int64_t stale_before(void)
+{
+	return (int64_t)time(NULL) - STALE_S;
 }
 
 static int on_progress(void *ctx, const struct import_stats *st)
@@ -151,13 +175,15 @@ static int on_report(void *ctx, const char *data, size_t len)
 	return fwrite(data, 1, len, j->report) == len ? 0 : -1;
 }
 
-/* Copies the report file into report parts (cut at line ends, so each part
- * is whole UTF-8 text). *nparts gets the count. */
-static int store_report(struct job_run *j, int64_t *nparts)
+/* Appends the report lines written since the last call to the job's
+ * report parts (cut at line ends, so each part is whole UTF-8 text) and
+ * empties the file; j->job.report_parts counts the parts. With last, a
+ * report that was cut says so. */
+static int store_report(struct job_run *j, bool last)
 {
 	enum { PART = 512 * 1024 };
-	*nparts = 0;
-	if (j->report_cut) {
+	int64_t *nparts = &j->job.report_parts;
+	if (last && j->report_cut) {
 		static const char note[] =
 		    ",,,\"the report was cut here: it is larger than 64 MiB; "
 		    "import a smaller file to see every line\"\r\n";
@@ -194,6 +220,9 @@ static int store_report(struct job_run *j, int64_t *nparts)
 			break;
 	}
 	free(buf);
+	if (!rc &&
+	    (fflush(j->report) || ftruncate(fileno(j->report), 0) || fseek(j->report, 0, SEEK_SET)))
+		rc = DB_ERROR;
 	return rc;
 }
 
@@ -219,39 +248,84 @@ static int on_transaction(void *ctx, struct db *db, bool begin, const struct imp
 	char now[32];
 	now_text(now);
 	if (begin) {
-		int rc = imports_claim(db, j->job.id, now);
+		int rc = imports_claim(db, j->job.id, now, (int64_t)time(NULL), stale_before());
 		return rc == 1 ? 0 : -1; /* taken by another worker, or an error */
 	}
 	/* finished: the job row and its report commit with the persons */
 	set_outcome(j, "done", st, NULL);
 	j->job.first_person_id = st->first_id;
 	j->job.last_person_id = st->last_id;
-	int64_t parts;
-	if (store_report(j, &parts))
+	if (store_report(j, true))
 		return -1;
-	j->job.report_parts = parts;
 	/* the file has been read for the last time */
 	if (imports_delete_parts(db, j->job.id, "upload"))
 		return -1;
 	return imports_finish(db, &j->job, now) ? -1 : 0;
 }
 
-/* Records an outcome that did not commit with the persons. */
+/* A batch of an import written in batches commits with the job's progress,
+ * a heartbeat, and the report lines of its rows. */
+static int on_batch(void *ctx, struct db *db, const struct import_stats *st)
+{
+	struct job_run *j = ctx;
+	char now[32];
+	now_text(now);
+	j->prev_batch = j->last_batch;
+	j->last_batch = *st;
+	set_outcome(j, "running", st, NULL);
+	j->job.first_person_id = st->first_id;
+	j->job.last_person_id = st->last_id;
+	if (store_report(j, false))
+		return -1;
+	return imports_progress(db, &j->job, "running", now, (int64_t)time(NULL)) ? -1 : 0;
+}
+
+/* A job written in batches whose server is stopping: queued again with
+ * what its committed batches did, to go on from there at the next start
+ * (the report lines of the batch rolled back are dropped: those rows are
+ * done again). */
+static void requeue(struct job_run *j, const struct import_stats *st)
+{
+	char now[32];
+	now_text(now);
+	struct import_stats kept = committed_stats(j, st);
+	set_outcome(j, "queued", &kept, NULL);
+	j->job.first_person_id = kept.first_id;
+	j->job.last_person_id = kept.last_id;
+	int rc = db_begin(j->db, true);
+	if (!rc)
+		rc = imports_progress(j->db, &j->job, "queued", now, (int64_t)time(NULL));
+	if (!rc)
+		rc = db_commit(j->db);
+	if (rc) {
+		log_error("import %lld: cannot queue it again: %s (it goes on in %d s)",
+		          (long long)j->job.id, db_errmsg(j->db), STALE_S);
+		db_rollback(j->db);
+	}
+	(void)st;
+}
+
+/* Records an outcome that did not commit with the persons (the report
+ * parts of committed batches stay; with partial, the lines of the batch
+ * rolled back are left out). */
 static void finish_apart(struct job_run *j, const char *state, const struct import_stats *st,
                          const char *message)
 {
 	char now[32];
 	now_text(now);
 	set_outcome(j, state, st, message);
+	bool partial = st->rows_committed > 0 && !st->committed;
+	if (partial) {
+		struct import_stats kept = committed_stats(j, st);
+		set_outcome(j, state, &kept, message);
+		j->job.first_person_id = kept.first_id;
+		j->job.last_person_id = kept.last_id;
+	}
 	int rc = db_begin(j->db, true);
-	int64_t parts = 0;
-	if (!rc)
-		rc = imports_delete_parts(j->db, j->job.id, "report");
 	if (!rc)
 		rc = imports_delete_parts(j->db, j->job.id, "upload");
-	if (!rc)
-		rc = store_report(j, &parts);
-	j->job.report_parts = parts;
+	if (!rc && !partial)
+		rc = store_report(j, true);
 	if (!rc)
 		rc = imports_finish(j->db, &j->job, now);
 	if (!rc)
@@ -272,7 +346,8 @@ static void run_job(struct db *db, int64_t id)
 	char *cause = NULL;
 	struct import_stats st = {0};
 
-	if (imports_get(db, &a, id, &j.job) != 1 || strcmp(j.job.state, "queued"))
+	if (imports_get(db, &a, id, &j.job) != 1 ||
+	    (strcmp(j.job.state, "queued") && strcmp(j.job.state, "running")))
 		goto out;
 	j.report = tmpfile();
 	if (!j.report) {
@@ -306,6 +381,8 @@ static void run_job(struct db *db, int64_t id)
 	    .progress = on_progress,
 	    .in_transaction = on_transaction,
 	    .tx_ctx = &j,
+	    .batch_ms = BATCH_MS,
+	    .batch = on_batch,
 	    .report = on_report,
 	    .report_ctx = &j,
 	};
@@ -318,6 +395,20 @@ static void run_job(struct db *db, int64_t id)
 			goto out;
 		}
 		o.mapping = &mapping;
+	}
+	/* an earlier run committed some batches: go on after them */
+	if (j.job.rows_done > 0) {
+		struct import_stats *r = arena_alloc(&a, sizeof(*r));
+		*r = (struct import_stats){.rows_done = j.job.rows_done,
+		                           .rows_committed = j.job.rows_done,
+		                           .rows_imported = j.job.rows_imported,
+		                           .rows_refused = j.job.rows_refused,
+		                           .duplicates = j.job.duplicates,
+		                           .first_id = j.job.first_person_id,
+		                           .last_id = j.job.last_person_id};
+		o.resume = r;
+		j.last_batch = *r;
+		j.prev_batch = *r;
 	}
 	src.nparts = j.job.parts;
 	struct import_source is = {
@@ -334,6 +425,25 @@ static void run_job(struct db *db, int64_t id)
 	pthread_mutex_unlock(&w.mu);
 
 	enum import_outcome out = import_persons(db, &is, &o, &st, &cause);
+	if (out != IMPORT_DONE && st.rows_committed > 0 && !st.committed) {
+		/* written in part: batches committed before it stopped */
+		if (out == IMPORT_STOPPED) {
+			requeue(&j, &st);
+		} else {
+			struct import_stats kept = committed_stats(&j, &st);
+			log_error("import %lld failed after %lld rows: %s", (long long)id,
+			          (long long)kept.rows_done, cause ? cause : "");
+			finish_apart(
+			    &j, "failed", &st,
+			    arena_printf(&a,
+			                 "the server failed during the import, after %lld of "
+			                 "its %lld rows (%lld persons imported: first_ref to "
+			                 "last_ref); import the remaining rows again",
+			                 (long long)kept.rows_done, (long long)st.rows_total,
+			                 (long long)kept.rows_imported));
+		}
+		goto out;
+	}
 	switch (out) {
 	case IMPORT_DONE:
 		break; /* recorded in its transaction */
@@ -405,7 +515,7 @@ static void *worker_main(void *arg)
 		int64_t skip = 0, id;
 		int idle = 0;
 		while (!stopping() && idle < (woken ? 5 : 1)) {
-			int rc = imports_next_queued(db, &id);
+			int rc = imports_next_queued(db, stale_before(), &id);
 			if (rc == 1 && id != skip) {
 				run_job(db, id);
 				struct arena a = ARENA_INIT;

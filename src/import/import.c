@@ -495,6 +495,8 @@ struct run {
 	/* rows of the persons written by this run: row_of[id - first_id] */
 	int32_t *row_of;
 	size_t row_of_cap;
+	/* the counts before pass 2 (a resumed job's), restored after a check */
+	int64_t base_imported, base_done;
 };
 
 static double since(const struct timespec *t0)
@@ -642,8 +644,10 @@ static bool office_allowed(const struct import_opts *o, int64_t office_id)
 	return false;
 }
 
-/* One data row: validated, and written when valid. 0, or a DB error. */
-static int import_row(struct run *x, struct arena *a, int64_t row)
+/* One data row read and checked into *p exactly as POST /persons checks
+ * a body; a refused row is reported and counted. 1 valid, 0 refused, or a
+ * negative DB error. */
+static int read_row(struct run *x, struct arena *a, int64_t row, struct person *p)
 {
 	const struct csv_reader *r = &x->r;
 	if (csv_nfields(r) != x->l.ncols) {
@@ -658,19 +662,19 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 	struct json_object *obj = row_object(r, &x->l);
 	struct verr e = VERR_INIT;
 	struct in_ctx c = {.obj = obj, .prefix = "", .errs = &e, .arena = a};
-	struct person p = {0};
 	unsigned set;
 	const char *office_code;
-	int rc = person_input_read(x->db, &c, &x->today, true, &p, &set, &office_code);
+	memset(p, 0, sizeof(*p));
+	int rc = person_input_read(x->db, &c, &x->today, true, p, &set, &office_code);
 	if (rc < 0)
 		goto out;
 	if (!office_code && !json_object_object_get_ex(obj, "office", NULL)) {
 		if (x->default_office)
-			p.office_id = x->default_office;
+			p->office_id = x->default_office;
 		else
 			verr_add(&e, "office", "is required: give the office code (e.g. THR)");
 	}
-	if (p.office_id && !office_allowed(x->o, p.office_id))
+	if (p->office_id && !office_allowed(x->o, p->office_id))
 		verr_add(&e, "office", "you do not work for office %s",
 		         office_code ? office_code : "(the default)");
 	if (verr_any(&e)) {
@@ -685,10 +689,23 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 		x->st->rows_refused++;
 		goto out;
 	}
-	p.registered_on = x->today_text;
+	p->registered_on = x->today_text;
+	rc = 1;
+out:
+	json_object_put(obj);
+	return rc;
+}
+
+/* One data row: checked, and written when valid. 0, or a DB error. */
+static int import_row(struct run *x, struct arena *a, int64_t row)
+{
+	struct person p;
+	int rc = read_row(x, a, row, &p);
+	if (rc <= 0)
+		return rc;
 	/* persons_insert writes the match keys too */
 	if ((rc = persons_insert(x->db, a, &p, x->now, x->o->user_id)))
-		goto out;
+		return rc;
 	const char *detail =
 	    x->o->import_id
 	        ? arena_printf(a, "{\"ref\":\"%s\",\"import\":%lld,\"row\":%lld}", p.ref,
@@ -702,13 +719,11 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 	                         .entity_id = p.id,
 	                         .detail = detail};
 	if ((rc = audit_write(x->db, &ae)))
-		goto out;
+		return rc;
 	remember_row(x, p.id, row);
 	x->st->rows_imported++;
 	if (!x->o->no_duplicates)
 		rc = check_duplicates(x, a, &p, row);
-out:
-	json_object_put(obj);
 	return rc;
 }
 
@@ -742,32 +757,114 @@ static int write_summary(struct run *x, struct arena *a)
 	return rc;
 }
 
-/* Pass 2: every row, in one transaction. */
-static enum import_outcome import_rows(struct run *x, char **cause)
+/* Opens the file again past its header and past the rows an earlier run
+ * of the same job finished (o->resume). */
+static enum import_outcome reopen_rows(struct run *x, char **cause)
 {
 	if (open_reader(x, cause))
 		return IMPORT_REFUSED;
 	int rc = csv_next(&x->r); /* the header, checked by the scan */
+	for (int64_t k = 0; rc == 1 && x->o->resume && k < x->o->resume->rows_done; k++)
+		rc = csv_next(&x->r);
 	if (rc != 1) {
 		*cause = xasprintf("%s changed while it was being imported", x->src->name);
 		return IMPORT_REFUSED;
 	}
+	return IMPORT_DONE;
+}
+
+/* Pass 2 of an all-or-nothing import written in batches: every row read
+ * and checked without writing (nor taking the database's writer), so that
+ * a refused row refuses the import before anything is committed. The
+ * report then has the refused rows only (duplicates are looked for while
+ * writing). */
+static enum import_outcome check_rows(struct run *x, char **cause)
+{
+	enum import_outcome out = reopen_rows(x, cause);
+	if (out != IMPORT_DONE)
+		return out;
+	struct arena a = ARENA_INIT;
+	int rc;
+	x->st->scanning = true;
+	while ((rc = csv_next(&x->r)) == 1) {
+		struct person p;
+		int got = read_row(x, &a, x->r.record, &p);
+		arena_release(&a);
+		if (got < 0) {
+			*cause = xasprintf("row %lld: the database failed: %s",
+			                   (long long)x->r.record, db_errmsg(x->db));
+			return IMPORT_FAILED;
+		}
+		if (got == 1)
+			x->st->rows_imported++; /* would be */
+		if (++x->st->rows_done % 128 == 0 && progress(x, false))
+			return IMPORT_STOPPED;
+	}
+	if (rc < 0) {
+		*cause = xasprintf("%s changed while it was being imported: %s", x->src->name,
+		                   x->r.error);
+		return IMPORT_REFUSED;
+	}
+	if (x->st->rows_refused)
+		return IMPORT_INVALID;
+	/* every row valid: the write pass counts them again */
+	x->st->rows_imported = x->base_imported;
+	x->st->rows_done = x->base_done;
+	x->st->scanning = false;
+	return IMPORT_DONE;
+}
+
+/* BEGIN of a write transaction; between batches it waits its turn behind
+ * the requests that queued meanwhile (each wait is bounded by the
+ * driver's lock timeout: try a while before failing the import). */
+static int begin_write(struct run *x, bool between_batches)
+{
+	int rc = db_begin(x->db, true);
+	for (int tries = 0; rc == DB_BUSY && between_batches && tries < 12; tries++)
+		rc = db_begin(x->db, true);
+	return rc;
+}
+
+/* Whether the batch begun at t0 with n rows is full. */
+static bool batch_full(const struct import_opts *o, const struct timespec *t0, int64_t n)
+{
+	return (o->batch_rows > 0 && n >= o->batch_rows) ||
+	       (o->batch_ms > 0 && since(t0) * 1000 >= o->batch_ms);
+}
+
+/* Pass 2 (or 3): every row written. In one transaction, or in batches
+ * (o->batch_ms, o->batch_rows; not for a dry run), each committing its
+ * rows with the job's progress (o->batch). */
+static enum import_outcome import_rows(struct run *x, char **cause)
+{
+	bool batches = (x->o->batch_ms > 0 || x->o->batch_rows > 0) && !x->o->dry_run;
+	x->base_imported = x->st->rows_imported;
+	x->base_done = x->st->rows_done;
+	enum import_outcome out;
+	if (batches && !x->o->skip_invalid && (out = check_rows(x, cause)) != IMPORT_DONE)
+		return out;
+	if ((out = reopen_rows(x, cause)) != IMPORT_DONE)
+		return out;
 	clock_gettime(CLOCK_MONOTONIC, &x->t0);
+	int rc;
 	if ((rc = imports_bulk_mode(x->db, true))) {
 		*cause = xasprintf("cannot set the connection up: %s", db_errmsg(x->db));
 		return IMPORT_FAILED;
 	}
-	rc = db_begin(x->db, true);
+	rc = begin_write(x, false);
 	if (rc < 0) {
 		*cause = xasprintf("cannot start a transaction: %s", db_errmsg(x->db));
 		return IMPORT_FAILED;
 	}
 	struct arena a = ARENA_INIT;
-	enum import_outcome out = IMPORT_DONE;
+	out = IMPORT_DONE;
 	if (x->o->in_transaction && x->o->in_transaction(x->o->tx_ctx, x->db, true, x->st)) {
 		out = IMPORT_STOPPED;
 		goto out;
 	}
+	struct timespec batch_t0;
+	clock_gettime(CLOCK_MONOTONIC, &batch_t0);
+	int64_t in_batch = 0;
 	while ((rc = csv_next(&x->r)) == 1) {
 		int64_t row = x->r.record;
 		rc = import_row(x, &a, row);
@@ -788,6 +885,37 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 			out = IMPORT_FAILED;
 			goto out;
 		}
+		in_batch++;
+		if (!batches || !batch_full(x->o, &batch_t0, in_batch) ||
+		    x->st->rows_done >= x->st->rows_total)
+			continue;
+		/* the batch commits with the job's progress and its report so
+		 * far; the writer is free for a moment before the next one */
+		report_flush(&x->rp);
+		x->st->seconds = since(&x->t0);
+		if (x->rp.failed || (x->o->batch && x->o->batch(x->o->tx_ctx, x->db, x->st))) {
+			*cause = xstrdup("the import's progress could not be recorded");
+			out = IMPORT_FAILED;
+			goto out;
+		}
+		if ((rc = db_commit(x->db))) {
+			*cause = xasprintf("cannot commit rows up to %lld: %s", (long long)row,
+			                   db_errmsg(x->db));
+			out = IMPORT_FAILED;
+			goto out;
+		}
+		x->st->rows_committed = x->st->rows_done;
+		x->st->batches++;
+		struct timespec pause = {0, 2 * 1000000L};
+		nanosleep(&pause, NULL);
+		if ((rc = begin_write(x, true)) < 0) {
+			*cause = xasprintf("cannot start a transaction after row %lld: %s",
+			                   (long long)row, db_errmsg(x->db));
+			out = IMPORT_FAILED;
+			goto out;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &batch_t0);
+		in_batch = 0;
 	}
 	if (rc < 0) {
 		*cause = xasprintf("%s changed while it was being imported: %s", x->src->name,
@@ -818,6 +946,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 			goto out;
 		}
 		x->st->committed = true;
+		x->st->rows_committed = x->st->rows_done;
 	}
 out:
 	arena_release(&a);
@@ -882,13 +1011,21 @@ enum import_outcome import_persons(struct db *db, const struct import_source *sr
 
 	if ((out = scan(&x, cause)) != IMPORT_DONE)
 		goto out;
+	if (o->resume) { /* carried on from an earlier run of the same job */
+		st->rows_done = o->resume->rows_done;
+		st->rows_committed = o->resume->rows_done;
+		st->rows_imported = o->resume->rows_imported;
+		st->rows_refused = o->resume->rows_refused;
+		st->duplicates = o->resume->duplicates;
+		st->first_id = o->resume->first_id;
+		st->last_id = o->resume->last_id;
+	}
 	if (progress(&x, true)) {
 		out = IMPORT_STOPPED;
 		goto out;
 	}
-	if (o->report) {
+	if (o->report && !st->rows_done) /* a resumed report has its header */
 		buf_addf(&x.rp.b, "row,column,value,reason\r\n");
-	}
 	out = import_rows(&x, cause);
 	report_flush(&x.rp);
 	progress(&x, true);

@@ -16,6 +16,15 @@
  * back. With skip_invalid the refused rows are left out; with dry_run
  * everything is rolled back at the end (the report is the same).
  *
+ * One transaction holds the database's writer (SQLite) or the locks of the
+ * audit chain and the reference sequence (PostgreSQL) for the whole
+ * import, so a server's other writes would wait for it. With batch_ms (the
+ * import jobs of `safar serve`) the rows are written in transactions of
+ * about that long instead, each committed with the job's progress; an
+ * all-or-nothing import then first checks every row without writing
+ * (refused rows: nothing written, nothing locked), and a dry run stays in
+ * one transaction (it writes nothing in the end).
+ *
  * The report is CSV: row,column,value,reason. A refused row has one line
  * per field error (row = its number in the file, the header being row 1).
  * A possible duplicate has column "(duplicate)", value the candidate
@@ -73,8 +82,10 @@ struct import_stats {
 	int64_t duplicates;        /* rows flagged as possible duplicates */
 	int64_t first_id, last_id; /* persons written (0 when none) */
 	double seconds;            /* since the start of the import pass */
-	bool scanning;             /* in the first pass */
+	bool scanning;             /* in the first pass (or checking the rows) */
 	bool committed;            /* the rows were written for good */
+	int64_t rows_committed;    /* rows done whose persons are committed */
+	int batches;               /* batches committed before the last one */
 };
 
 struct import_opts {
@@ -106,6 +117,20 @@ struct import_opts {
 	 * import stops and is rolled back (IMPORT_STOPPED). May be NULL. */
 	int (*in_transaction)(void *ctx, struct db *db, bool begin, const struct import_stats *st);
 	void *tx_ctx;
+	/* Batches of batch_ms milliseconds and/or batch_rows rows (both 0:
+	 * one transaction): see the top. With
+	 * batches, in_transaction's begin is the first transaction's and its
+	 * end the last one's; batch (may be NULL) is called with tx_ctx in
+	 * each batch before it commits, after the report lines of its rows
+	 * were given to report(), so that the job's progress and report
+	 * commit with the rows. Non-zero: the import fails. */
+	int batch_ms;
+	int batch_rows;
+	int (*batch)(void *ctx, struct db *db, const struct import_stats *st);
+	/* The counts of an earlier run of the same job whose first
+	 * resume->rows_done rows were committed: those rows are skipped, the
+	 * counts carried on, and the report goes on without its header. */
+	const struct import_stats *resume;
 	/* Receives the report, a piece at a time (the header line first).
 	 * Returns 0, or non-zero to stop. May be NULL. */
 	int (*report)(void *ctx, const char *data, size_t len);
@@ -120,6 +145,9 @@ enum import_outcome {
 	IMPORT_STOPPED = 4, /* progress() asked to stop: nothing written */
 	IMPORT_FAILED = -1, /* the database failed (*cause): nothing written */
 };
+/* "nothing written": in batches, nothing after the st->rows_committed rows
+ * the committed batches hold (and nothing at all for IMPORT_INVALID, which
+ * the check before writing finds). */
 
 /* Runs the import of persons from src into db (which must not be in a
  * transaction). *cause (free it) says why for IMPORT_REFUSED and

@@ -190,10 +190,12 @@ int imports_uploaded(struct db *db, int64_t id, int64_t bytes, int64_t parts, co
 	return db_changes(db) == 1 ? 1 : 0;
 }
 
-int imports_next_queued(struct db *db, int64_t *id)
+int imports_next_queued(struct db *db, int64_t stale_before, int64_t *id)
 {
-	struct db_stmt *st =
-	    db_prepare(db, "SELECT id FROM imports WHERE state = 'queued' ORDER BY id LIMIT 1");
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT id FROM imports WHERE state = 'queued' OR (state = 'running' AND "
+	        "heartbeat_at < ?1) ORDER BY id LIMIT 1");
+	db_bind_int(st, 1, stale_before);
 	int rc = db_step(st);
 	if (rc == DB_DONE)
 		return 0;
@@ -204,17 +206,48 @@ int imports_next_queued(struct db *db, int64_t *id)
 	return rc ? rc : 1;
 }
 
-int imports_claim(struct db *db, int64_t id, const char *now)
+int imports_claim(struct db *db, int64_t id, const char *now, int64_t heartbeat,
+                  int64_t stale_before)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "UPDATE imports SET state = 'running', started_at = ?2, updated_at = ?2, "
-	        "version = version + 1 WHERE id = ?1 AND state = 'queued'");
+	    db, "UPDATE imports SET state = 'running', started_at = coalesce(started_at, ?2), "
+	        "updated_at = ?2, heartbeat_at = ?3, version = version + 1 WHERE id = ?1 AND "
+	        "(state = 'queued' OR (state = 'running' AND heartbeat_at < ?4))");
 	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, now);
+	db_bind_int(st, 3, heartbeat);
+	db_bind_int(st, 4, stale_before);
 	int rc = db_exec_stmt(st);
 	if (rc)
 		return rc;
 	return db_changes(db) == 1 ? 1 : 0;
+}
+
+int imports_progress(struct db *db, const struct import_job *j, const char *state, const char *now,
+                     int64_t heartbeat)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "UPDATE imports SET state = ?2, rows_total = ?3, rows_done = ?4, "
+	        "rows_imported = ?5, rows_refused = ?6, duplicates = ?7, first_person_id = ?8, "
+	        "last_person_id = ?9, elapsed_ms = ?10, report_parts = ?11, heartbeat_at = ?12, "
+	        "updated_at = ?13, version = version + 1 WHERE id = ?1");
+	db_bind_int(st, 1, j->id);
+	db_bind_text(st, 2, state);
+	if (j->rows_total >= 0)
+		db_bind_int(st, 3, j->rows_total);
+	else
+		db_bind_null(st, 3);
+	db_bind_int(st, 4, j->rows_done);
+	db_bind_int(st, 5, j->rows_imported);
+	db_bind_int(st, 6, j->rows_refused);
+	db_bind_int(st, 7, j->duplicates);
+	bind_opt_id(st, 8, j->first_person_id);
+	bind_opt_id(st, 9, j->last_person_id);
+	db_bind_int(st, 10, j->elapsed_ms);
+	db_bind_int(st, 11, j->report_parts);
+	db_bind_int(st, 12, heartbeat);
+	db_bind_text(st, 13, now);
+	return db_exec_stmt(st);
 }
 
 int imports_finish(struct db *db, const struct import_job *j, const char *now)

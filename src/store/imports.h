@@ -59,11 +59,20 @@ __attribute__((warn_unused_result)) int imports_delete_parts(struct db *db, int6
 __attribute__((warn_unused_result)) int imports_uploaded(struct db *db, int64_t id, int64_t bytes,
                                                          int64_t parts, const char *state,
                                                          const char *now);
-/* The oldest queued job's id in *id: 1, 0 when none is queued. */
-int imports_next_queued(struct db *db, int64_t *id);
-/* Marks a queued job running: 1 claimed, 0 when it is not queued any more
- * (another worker took it). */
-__attribute__((warn_unused_result)) int imports_claim(struct db *db, int64_t id, const char *now);
+/* The oldest job to run in *id: queued, or running with a heartbeat
+ * (Unix seconds) before stale_before (its server stopped without a word
+ * during an import written in batches). 1, 0 when there is none. */
+int imports_next_queued(struct db *db, int64_t stale_before, int64_t *id);
+/* Marks the job running with a fresh heartbeat, when it is queued or
+ * stale as above: 1 claimed, 0 when it is not (another worker took it). */
+__attribute__((warn_unused_result)) int imports_claim(struct db *db, int64_t id, const char *now,
+                                                      int64_t heartbeat, int64_t stale_before);
+/* The progress of a job written in batches (its counts, first and last
+ * person, report parts) with the state (running, or queued again to go
+ * on later) and a heartbeat. */
+__attribute__((warn_unused_result)) int imports_progress(struct db *db, const struct import_job *j,
+                                                         const char *state, const char *now,
+                                                         int64_t heartbeat);
 /* Writes the outcome: state, counts, elapsed time, message, report parts,
  * finished_at. */
 __attribute__((warn_unused_result)) int imports_finish(struct db *db, const struct import_job *j,

@@ -278,6 +278,42 @@ class ImportTest(ApiTestCase):
         self.assertProblem(self.cw_mhd.get("/imports/%d" % job["id"]), 404)
         self.assertProblem(self.cw_mhd.get("/imports/%d/report" % job["id"]), 404)
 
+    def test_other_writes_go_on_during_an_import(self):
+        """The worker writes in batches of about 250 ms, each committed with
+        the job's progress: the database's writer is free in between, so a
+        registration does not wait for the whole import (nor fails with 503
+        after 5 s on a long one)."""
+        n = self.persons_count()
+        # a few seconds of import: on SQLite with the duplicate search, on
+        # PostgreSQL (a round trip per statement) without it
+        rows, dups = (1500, False) if self.server.kind == "postgres" else (4000, True)
+        data = self.many_rows(rows, "BATCH")
+        r = self.cw.post("/imports", {"filename": "batches.csv", "check_duplicates": dups,
+                                      "content_base64": base64.b64encode(data).decode()})
+        self.assertStatus(r, 201)
+        job = r.json
+        midway, slowest = None, 0.0
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 120:
+            row = self.server.query("SELECT state, rows_done FROM imports WHERE id = ?",
+                                    (job["id"],))[0]
+            if row[0] == "running" and 0 < row[1] < rows:
+                midway = row  # committed progress of an unfinished import
+                t = time.monotonic()
+                self.new_person(given_name="Batch", family_name="Probe", sex="F")
+                slowest = max(slowest, time.monotonic() - t)
+            if row[0] not in ("queued", "running"):
+                break
+            time.sleep(0.05)
+        self.assertIsNotNone(midway, "no batch was committed before the import ended")
+        self.assertLess(slowest, 2.0)
+        done = self.wait_done(self.cw, job)
+        self.assertEqual((done["state"], done["rows_imported"]), ("done", rows), done)
+        probes = self.server.query("SELECT count(*) FROM persons WHERE given_name = 'Batch'")
+        self.assertEqual(self.persons_count(), n + rows + probes[0][0])
+        # the report, stored batch by batch, has one header
+        self.assertEqual(self.cw.get(done["report_url"]).text.count("row,column"), 1)
+
     def test_upload_in_parts(self):
         data = self.many_rows(50, "PART")
         half = len(data) // 2

@@ -261,6 +261,111 @@ static void an_import_can_be_stopped(void **state)
 	run_release(&r3);
 }
 
+/* What the batch hook saw: the rows done at each call; fail_at: the call
+ * that fails (0: none). */
+struct batches {
+	int calls, fail_at;
+	int64_t done_at[8];
+	int tx[2];
+};
+
+static int on_batch(void *ctx, struct db *d, const struct import_stats *st)
+{
+	struct batches *b = ctx;
+	if (b->calls < 8)
+		b->done_at[b->calls] = st->rows_done;
+	return ++b->calls == b->fail_at ? -1 : 0;
+}
+
+static int on_tx(void *ctx, struct db *d, bool begin, const struct import_stats *st)
+{
+	struct batches *b = ctx;
+	b->tx[begin ? 0 : 1]++;
+	return 0;
+}
+
+static void imports_are_written_in_batches(void **state)
+{
+	static const char csv[] = "given_name,sex\nAli,M\nReza,Q\nHamid,M\nNabi,M\nKarim,M\n";
+	int64_t persons = count("persons");
+	/* skip_invalid: committed every two rows, the job's hook before each
+	 * commit but the last (whose transaction ends with in_transaction) */
+	struct batches b = {0};
+	struct run r = {.o.office = "THR",
+	                .o.skip_invalid = true,
+	                .o.batch_rows = 2,
+	                .o.batch = on_batch,
+	                .o.in_transaction = on_tx,
+	                .o.tx_ctx = &b};
+	run_import(&r, csv);
+	assert_int_equal(r.out, IMPORT_DONE);
+	assert_int_equal(b.calls, 2);
+	assert_int_equal(b.done_at[0], 2);
+	assert_int_equal(b.done_at[1], 4);
+	assert_int_equal(b.tx[0], 1);
+	assert_int_equal(b.tx[1], 1);
+	assert_int_equal(r.st.batches, 2);
+	assert_int_equal(r.st.rows_imported, 4);
+	assert_int_equal(count("persons"), persons + 4);
+	assert_string_equal(buf_str(&r.report), "row,column,value,reason\r\n"
+	                                        "3,sex,Q,\"must be one of: F, M, X\"\r\n");
+	run_release(&r);
+
+	/* all or nothing: the rows are checked before any is written, so a
+	 * refused one means no write transaction at all */
+	persons = count("persons");
+	struct batches b2 = {0};
+	struct run r2 = {.o.office = "THR",
+	                 .o.batch_rows = 2,
+	                 .o.batch = on_batch,
+	                 .o.in_transaction = on_tx,
+	                 .o.tx_ctx = &b2};
+	run_import(&r2, csv);
+	assert_int_equal(r2.out, IMPORT_INVALID);
+	assert_int_equal(r2.st.rows_refused, 1);
+	assert_int_equal(r2.st.rows_imported, 4);
+	assert_int_equal(b2.calls + b2.tx[0] + b2.tx[1], 0);
+	assert_int_equal(count("persons"), persons);
+	assert_string_equal(buf_str(&r2.report), "row,column,value,reason\r\n"
+	                                         "3,sex,Q,\"must be one of: F, M, X\"\r\n");
+	run_release(&r2);
+
+	/* a failure after the first batch: its two rows stay, and a second
+	 * run resumes after them with the counts carried on */
+	static const char good[] = "given_name,sex\nAli,M\nReza,M\nHamid,M\nNabi,M\nKarim,M\n";
+	persons = count("persons");
+	struct batches b3 = {.fail_at = 2};
+	struct run r3 = {
+	    .o.office = "THR", .o.batch_rows = 2, .o.batch = on_batch, .o.tx_ctx = &b3};
+	run_import(&r3, good);
+	assert_int_equal(r3.out, IMPORT_FAILED);
+	assert_false(r3.st.committed);
+	assert_int_equal(r3.st.rows_committed, 2);
+	assert_int_equal(count("persons"), persons + 2);
+	struct import_stats resume = {.rows_done = 2,
+	                              .rows_imported = 2,
+	                              .first_id = r3.st.first_id,
+	                              .last_id = r3.st.first_id + 1};
+	struct batches b4 = {0};
+	struct run r4 = {.o.office = "THR",
+	                 .o.batch_rows = 2,
+	                 .o.batch = on_batch,
+	                 .o.tx_ctx = &b4,
+	                 .o.resume = &resume};
+	run_import(&r4, good);
+	assert_int_equal(r4.out, IMPORT_DONE);
+	assert_true(r4.st.committed);
+	assert_int_equal(r4.st.rows_done, 5);
+	assert_int_equal(r4.st.rows_imported, 5);
+	assert_int_equal(r4.st.first_id, r3.st.first_id);
+	assert_int_equal(r4.st.last_id - r4.st.first_id, 4);
+	assert_int_equal(count("persons"), persons + 5);
+	assert_int_equal(b4.calls, 1);                /* after row 4 */
+	assert_string_equal(buf_str(&r4.report), ""); /* no second header */
+	run_release(&r3);
+	run_release(&r4);
+}
+
 static void rows_go_only_to_the_callers_offices(void **state)
 {
 	int64_t mine[1] = {thr_id};
@@ -429,6 +534,7 @@ int main(void)
 	    cmocka_unit_test(skip_invalid_keeps_the_valid_rows),
 	    cmocka_unit_test(a_dry_run_writes_nothing),
 	    cmocka_unit_test(an_import_can_be_stopped),
+	    cmocka_unit_test(imports_are_written_in_batches),
 	    cmocka_unit_test(rows_go_only_to_the_callers_offices),
 	    cmocka_unit_test(mappings_from_json_and_files),
 	    cmocka_unit_test(rows_are_checked_exactly_as_post_persons_checks),
