@@ -27,6 +27,8 @@
 /* A job running in batches whose heartbeat (written with every batch) is
  * older than this lost its server: another worker carries it on. */
 #define STALE_S 120
+/* The migration that makes the tables of import jobs (0006_imports). */
+#define IMPORTS_SCHEMA 6
 
 static struct {
 	pthread_mutex_t mu;
@@ -487,14 +489,16 @@ static void *worker_main(void *arg)
 		free(cause);
 		return NULL;
 	}
-	/* the server applies pending migrations as it starts; so does this
-	 * connection, so that the tables exist before the first look */
-	if (db_migrate(db, NULL, &cause) < 0) {
-		log_error("import worker: %s", cause ? cause : "the migrations failed");
-		free(cause);
-		db_close(db);
-		return NULL;
+	/* The server applies pending migrations as it starts (0005's reindex
+	 * of a large registry takes minutes): wait for them rather than
+	 * migrate from here too, which would make the two queue for the
+	 * writer and one of them give up after 5 s. */
+	while (!stopping() && db_schema_version(db) < IMPORTS_SCHEMA) {
+		struct timespec t = {0, 200 * 1000000L};
+		nanosleep(&t, NULL);
 	}
+	/* as on the request threads, the main thread checkpoints (db.h) */
+	db_defer_checkpoints(db);
 	for (;;) {
 		pthread_mutex_lock(&w.mu);
 		if (!w.stop && !w.woken) {
