@@ -24,7 +24,7 @@ if [ ! -e "$db" ]; then
 		echo "demo data failed; remove $db and run this again" >&2
 		exit 1
 	fi
-	echo "== the API is at http://${SAFAR_LISTEN:-127.0.0.1:8080}/api/v1 (docs/api.md): sign in as the admin above" >&2
+	echo "== open http://${SAFAR_LISTEN:-127.0.0.1:8080}/ in a browser and sign in as the admin above (the API: /api/v1, docs/api.md)" >&2
 fi
 
 exec "$safar" serve --db "$db" --listen "${SAFAR_LISTEN:-127.0.0.1:8080}" "$@"
