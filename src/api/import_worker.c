@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -549,7 +550,16 @@ int import_worker_start(const char *db_url, char **cause)
 		return 0;
 	w.db_url = xstrdup(db_url);
 	w.stop = false;
+	/* The worker must never take SIGTERM or SIGINT: they are the server's
+	 * to wait for (server_run), and a thread that let one in would end the
+	 * process at once. Threads inherit the mask of their creator. */
+	sigset_t stop_signals, old;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
 	int rc = pthread_create(&w.thread, NULL, worker_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc) {
 		*cause = xasprintf("cannot start the import worker: %s", strerror(rc));
 		free(w.db_url);
