@@ -52,7 +52,7 @@ int db_schema_version(struct db *db);
  * copies its write-ahead log back into the database now and then (a
  * checkpoint, which waits for the disk); a server's request connections
  * call db_defer_checkpoints so none of them does it mid-request, and one
- * thread calls db_checkpoint about once a second instead. No-ops on
+ * thread calls db_checkpoint several times a second instead. No-ops on
  * PostgreSQL. */
 void db_defer_checkpoints(struct db *db);
 int db_checkpoint(struct db *db);

@@ -459,12 +459,23 @@ static void sq_defer_checkpoints(struct db *base)
 	sqlite3_wal_autocheckpoint(((struct sq_db *)base)->h, 0);
 }
 
-/* PASSIVE: copies what no reader still needs and never waits for them. */
+/* PASSIVE copies what no reader still needs and never waits. Under a
+ * steady write load readers always hold a recent snapshot, so the log is
+ * never rewound and grows without end (every page look-up in it slows
+ * down): past WAL_RESTART_FRAMES a RESTART checkpoint waits for the short
+ * read transactions in flight to end so the next writer starts the log
+ * again from its beginning. */
+#define WAL_RESTART_FRAMES 4096
+
 static int sq_checkpoint(struct db *base)
 {
 	struct sq_db *db = (struct sq_db *)base;
-	int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	if (rc != SQLITE_OK) {
+	int log_frames = 0;
+	int rc =
+	    sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_frames, NULL);
+	if (rc == SQLITE_OK && log_frames > WAL_RESTART_FRAMES)
+		rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
 		save_error(db, "checkpoint");
 		return map_rc(rc);
 	}
