@@ -117,7 +117,8 @@ static int http_connect(void)
 		die("give HOST:PORT, not %s", target);
 	memcpy(host, target, (size_t)(colon - target));
 	host[colon - target] = '\0';
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+	                         .sin_port = htons((uint16_t)atoi(colon + 1))};
 	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
 		die("bad address %s", host);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -273,9 +274,9 @@ static void *fts_client(void *arg)
 	if (sqlite3_open_v2(target, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL))
 		die("cannot open %s", target);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT rowid FROM names WHERE names MATCH ?1 ORDER BY rank LIMIT 10",
-	                       -1, &st, NULL))
+	if (sqlite3_prepare_v2(
+	        db, "SELECT rowid FROM names WHERE names MATCH ?1 ORDER BY rank LIMIT 10", -1, &st,
+	        NULL))
 		die("prepare: %s", sqlite3_errmsg(db));
 	int i;
 	while ((i = atomic_fetch_add(&next_query, 1)) < nqueries) {

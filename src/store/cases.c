@@ -5,21 +5,6 @@
 #include "store/db.h"
 #include "store/scope_sql.h"
 
-/* Text column copied into the arena (NULL stays NULL). */
-static const char *col_str(struct arena *a, struct db_stmt *st, int col)
-{
-	const char *s = db_col_text(st, col);
-	return s ? arena_strdup(a, s) : NULL;
-}
-
-static void bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
-{
-	if (id > 0)
-		db_bind_int(st, idx, id);
-	else
-		db_bind_null(st, idx);
-}
-
 /* Arena arrays grow by doubling; the old copy stays in the arena until the
  * request ends, which is cheap for the few dozen rows a case has. */
 static void *grow(struct arena *a, void *old, int n, int *cap, size_t size)
@@ -59,7 +44,7 @@ static int insert_history(struct db *db, int64_t case_id, const char *from, cons
 	db_bind_text(st, 2, from);
 	db_bind_text(st, 3, to);
 	db_bind_text(st, 4, reason);
-	bind_id_or_null(st, 5, by);
+	db_bind_id(st, 5, by);
 	db_bind_text(st, 6, now);
 	return db_exec_stmt(st);
 }
@@ -77,12 +62,12 @@ int cases_insert(struct db *db, const struct case_rec *c, const char *now, int64
 	db_bind_int(st, 3, c->office_id);
 	db_bind_text(st, 4, c->status);
 	db_bind_int(st, 5, c->principal_person_id);
-	bind_id_or_null(st, 6, c->assigned_to);
+	db_bind_id(st, 6, c->assigned_to);
 	db_bind_text(st, 7, c->destination_country);
 	db_bind_text(st, 8, c->priority);
 	db_bind_text(st, 9, c->opened_on);
 	db_bind_text(st, 10, now);
-	bind_id_or_null(st, 11, by);
+	db_bind_id(st, 11, by);
 	int rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERROR;
@@ -109,23 +94,23 @@ static void read_case(struct arena *a, struct db_stmt *st, struct case_rec *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->id = db_col_int(st, 0);
-	c->ref = col_str(a, st, 1);
-	c->program = col_str(a, st, 2);
-	c->status = col_str(a, st, 3);
+	c->ref = db_col_dup(st, a, 1);
+	c->program = db_col_dup(st, a, 2);
+	c->status = db_col_dup(st, a, 3);
 	c->office_id = db_col_int(st, 4);
-	c->office_code = col_str(a, st, 5);
+	c->office_code = db_col_dup(st, a, 5);
 	c->principal_person_id = db_col_int(st, 6);
 	c->assigned_to = db_col_is_null(st, 7) ? 0 : db_col_int(st, 7);
-	c->destination_country = col_str(a, st, 8);
-	c->priority = col_str(a, st, 9);
-	c->opened_on = col_str(a, st, 10);
-	c->closed_on = col_str(a, st, 11);
+	c->destination_country = db_col_dup(st, a, 8);
+	c->priority = db_col_dup(st, a, 9);
+	c->opened_on = db_col_dup(st, a, 10);
+	c->closed_on = db_col_dup(st, a, 11);
 	c->version = db_col_int(st, 12);
-	c->created_at = col_str(a, st, 13);
-	c->updated_at = col_str(a, st, 14);
-	c->principal_ref = col_str(a, st, 15);
-	c->principal_given_name = col_str(a, st, 16);
-	c->principal_family_name = col_str(a, st, 17);
+	c->created_at = db_col_dup(st, a, 13);
+	c->updated_at = db_col_dup(st, a, 14);
+	c->principal_ref = db_col_dup(st, a, 15);
+	c->principal_given_name = db_col_dup(st, a, 16);
+	c->principal_family_name = db_col_dup(st, a, 17);
 }
 
 static int load_members(struct db *db, struct arena *a, struct case_rec *c)
@@ -144,10 +129,10 @@ static int load_members(struct db *db, struct arena *a, struct case_rec *c)
 		c->members = grow(a, c->members, c->n_members, &cap, sizeof(*c->members));
 		struct case_member *m = &c->members[c->n_members++];
 		m->person_id = db_col_int(st, 0);
-		m->relationship = col_str(a, st, 1);
-		m->ref = col_str(a, st, 2);
-		m->given_name = col_str(a, st, 3);
-		m->family_name = col_str(a, st, 4);
+		m->relationship = db_col_dup(st, a, 1);
+		m->ref = db_col_dup(st, a, 2);
+		m->given_name = db_col_dup(st, a, 3);
+		m->family_name = db_col_dup(st, a, 4);
 	}
 	return rc < 0 ? rc : DB_OK;
 }
@@ -166,12 +151,12 @@ static int load_history(struct db *db, struct arena *a, struct case_rec *c)
 	while ((rc = db_step(st)) == DB_ROW) {
 		c->history = grow(a, c->history, c->n_history, &cap, sizeof(*c->history));
 		struct case_event *e = &c->history[c->n_history++];
-		e->from = col_str(a, st, 0);
-		e->to = col_str(a, st, 1);
-		e->reason = col_str(a, st, 2);
+		e->from = db_col_dup(st, a, 0);
+		e->to = db_col_dup(st, a, 1);
+		e->reason = db_col_dup(st, a, 2);
 		e->by = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3);
-		e->by_name = col_str(a, st, 4);
-		e->at = col_str(a, st, 5);
+		e->by_name = db_col_dup(st, a, 4);
+		e->at = db_col_dup(st, a, 5);
 	}
 	return rc < 0 ? rc : DB_OK;
 }
@@ -211,11 +196,11 @@ int cases_update(struct db *db, const struct case_rec *c, bool set_members, cons
 	        "WHERE id = ?1 AND version = ?2");
 	db_bind_int(st, 1, c->id);
 	db_bind_int(st, 2, c->version);
-	bind_id_or_null(st, 3, c->assigned_to);
+	db_bind_id(st, 3, c->assigned_to);
 	db_bind_text(st, 4, c->destination_country);
 	db_bind_text(st, 5, c->priority);
 	db_bind_text(st, 6, now);
-	bind_id_or_null(st, 7, by);
+	db_bind_id(st, 7, by);
 	int rc = db_exec_stmt(st);
 	if (rc < 0)
 		return rc;
@@ -245,7 +230,7 @@ int cases_set_status(struct db *db, int64_t id, int64_t version, const char *fro
 	db_bind_text(st, 4, to);
 	db_bind_text(st, 5, closed_on);
 	db_bind_text(st, 6, now);
-	bind_id_or_null(st, 7, by);
+	db_bind_id(st, 7, by);
 	int rc = db_exec_stmt(st);
 	if (rc < 0)
 		return rc;
@@ -311,11 +296,11 @@ int cases_member_facts(struct db *db, struct arena *a, int64_t case_id,
 		*members = grow(a, *members, *n_members, &cap, sizeof(**members));
 		struct case_member_fact_row *m = &(*members)[(*n_members)++];
 		m->person_id = db_col_int(st, 0);
-		m->ref = col_str(a, st, 1);
-		m->given_name = col_str(a, st, 2);
-		m->family_name = col_str(a, st, 3);
-		m->relationship = col_str(a, st, 4);
-		m->birth_date = col_str(a, st, 5);
+		m->ref = db_col_dup(st, a, 1);
+		m->given_name = db_col_dup(st, a, 2);
+		m->family_name = db_col_dup(st, a, 3);
+		m->relationship = db_col_dup(st, a, 4);
+		m->birth_date = db_col_dup(st, a, 5);
 		m->travel_consent = db_col_bool(st, 6);
 	}
 	if (rc < 0)
@@ -333,8 +318,8 @@ int cases_member_facts(struct db *db, struct arena *a, int64_t case_id,
 		*docs = grow(a, *docs, *n_docs, &cap, sizeof(**docs));
 		struct case_document_fact_row *d = &(*docs)[(*n_docs)++];
 		d->person_id = db_col_int(st, 0);
-		d->type = col_str(a, st, 1);
-		d->expires_on = col_str(a, st, 2);
+		d->type = db_col_dup(st, a, 1);
+		d->expires_on = db_col_dup(st, a, 2);
 	}
 	return rc < 0 ? rc : DB_OK;
 }

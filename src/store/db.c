@@ -137,6 +137,27 @@ const char *db_col_text(struct db_stmt *st, int col)
 	return st->db->drv->col_text(st, col);
 }
 
+const char *db_col_dup(struct db_stmt *st, struct arena *a, int col)
+{
+	return arena_strdup(a, db_col_text(st, col));
+}
+
+int db_finish(struct db_stmt *st)
+{
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+void db_bind_id(struct db_stmt *st, int idx, int64_t id)
+{
+	if (id)
+		db_bind_int(st, idx, id);
+	else
+		db_bind_null(st, idx);
+}
+
 bool db_col_is_null(struct db_stmt *st, int col)
 {
 	return st->db->drv->col_is_null(st, col);

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/arena.h"
+
 struct db;
 struct db_stmt;
 
@@ -84,6 +86,12 @@ int db_step(struct db_stmt *st);
 int db_exec_stmt(struct db_stmt *st);
 /* Runs SQL with no parameters (may be several statements). */
 __attribute__((warn_unused_result)) int db_exec(struct db *db, const char *sql);
+/* Steps st to its end (rows are ignored): DB_OK or a negative error. */
+int db_finish(struct db_stmt *st);
+/* Binds an id, or NULL for 0 (an optional reference). */
+void db_bind_id(struct db_stmt *st, int idx, int64_t id);
+/* Text column copied into the arena; NULL stays NULL. */
+const char *db_col_dup(struct db_stmt *st, struct arena *a, int col);
 int64_t db_col_int(struct db_stmt *st, int col);
 /* Valid until the next step or reset of st; NULL for SQL NULL. */
 const char *db_col_text(struct db_stmt *st, int col);

@@ -10,38 +10,17 @@
 	"h.id, h.ref, h.office_id, o.code, h.head_person_id, h.version, h.created_at, "            \
 	"h.updated_at"
 
-static const char *col_str(struct db_stmt *st, struct arena *a, int col)
-{
-	return arena_strdup(a, db_col_text(st, col));
-}
-
 static void read_household(struct db_stmt *st, struct arena *a, struct household *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->id = db_col_int(st, 0);
-	h->ref = col_str(st, a, 1);
+	h->ref = db_col_dup(st, a, 1);
 	h->office_id = db_col_int(st, 2);
-	h->office = col_str(st, a, 3);
+	h->office = db_col_dup(st, a, 3);
 	h->head_person_id = db_col_int(st, 4);
 	h->version = db_col_int(st, 5);
-	h->created_at = col_str(st, a, 6);
-	h->updated_at = col_str(st, a, 7);
-}
-
-static int finish(struct db_stmt *st)
-{
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-static void bind_opt_id(struct db_stmt *st, int idx, int64_t id)
-{
-	if (id)
-		db_bind_int(st, idx, id);
-	else
-		db_bind_null(st, idx);
+	h->created_at = db_col_dup(st, a, 6);
+	h->updated_at = db_col_dup(st, a, 7);
 }
 
 static int load_members(struct db *db, struct arena *a, struct household *h)
@@ -67,10 +46,10 @@ static int load_members(struct db *db, struct arena *a, struct household *h)
 		}
 		struct household_member *m = &h->members[h->n_members++];
 		m->person_id = db_col_int(st, 0);
-		m->relationship = col_str(st, a, 1);
-		m->ref = col_str(st, a, 2);
-		m->given_name = col_str(st, a, 3);
-		m->family_name = col_str(st, a, 4);
+		m->relationship = db_col_dup(st, a, 1);
+		m->ref = db_col_dup(st, a, 2);
+		m->given_name = db_col_dup(st, a, 3);
+		m->family_name = db_col_dup(st, a, 4);
 	}
 	return rc == DB_DONE ? DB_OK : rc;
 }
@@ -111,12 +90,12 @@ int households_insert(struct db *db, struct arena *a, struct household *h, const
 	db_bind_int(st, 2, h->office_id);
 	db_bind_int(st, 3, h->head_person_id);
 	db_bind_text(st, 4, now);
-	bind_opt_id(st, 5, by);
+	db_bind_id(st, 5, by);
 	rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? DB_ERROR : rc;
 	h->id = db_col_int(st, 0);
-	if ((rc = finish(st)))
+	if ((rc = db_finish(st)))
 		return rc;
 	h->version = 1;
 	h->created_at = h->updated_at = arena_strdup(a, now);
@@ -138,7 +117,7 @@ int households_get(struct db *db, struct arena *a, const struct scope *scope, in
 	if (rc != DB_ROW)
 		return rc;
 	read_household(st, a, out);
-	if ((rc = finish(st)) || (rc = load_members(db, a, out)))
+	if ((rc = db_finish(st)) || (rc = load_members(db, a, out)))
 		return rc;
 	return 1;
 }
@@ -154,7 +133,7 @@ int households_update(struct db *db, const struct household *h, bool set_members
 	db_bind_int(st, 2, h->office_id);
 	db_bind_int(st, 3, h->head_person_id);
 	db_bind_text(st, 4, now);
-	bind_opt_id(st, 5, by);
+	db_bind_id(st, 5, by);
 	db_bind_int(st, 6, expected_version);
 	int rc = db_exec_stmt(st);
 	if (rc)

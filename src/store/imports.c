@@ -14,24 +14,19 @@
 	"j.finished_at, j.updated_at, j.version"
 #define JOB_FROM " FROM imports j LEFT JOIN offices o ON o.id = j.office_id "
 
-static const char *col_str(struct db_stmt *st, struct arena *a, int col)
-{
-	return arena_strdup(a, db_col_text(st, col));
-}
-
 static void read_job(struct db_stmt *st, struct arena *a, struct import_job *j)
 {
 	memset(j, 0, sizeof(*j));
 	j->id = db_col_int(st, 0);
-	j->kind = col_str(st, a, 1);
-	j->filename = col_str(st, a, 2);
-	j->state = col_str(st, a, 3);
+	j->kind = db_col_dup(st, a, 1);
+	j->filename = db_col_dup(st, a, 2);
+	j->state = db_col_dup(st, a, 3);
 	j->office_id = db_col_int(st, 4);
-	j->office = col_str(st, a, 5);
+	j->office = db_col_dup(st, a, 5);
 	j->dry_run = db_col_bool(st, 6);
 	j->skip_invalid = db_col_bool(st, 7);
 	j->check_duplicates = db_col_bool(st, 8);
-	j->mapping = col_str(st, a, 9);
+	j->mapping = db_col_dup(st, a, 9);
 	j->bytes = db_col_int(st, 10);
 	j->parts = db_col_int(st, 11);
 	j->rows_total = db_col_is_null(st, 12) ? -1 : db_col_int(st, 12);
@@ -42,30 +37,14 @@ static void read_job(struct db_stmt *st, struct arena *a, struct import_job *j)
 	j->first_person_id = db_col_int(st, 17);
 	j->last_person_id = db_col_int(st, 18);
 	j->elapsed_ms = db_col_int(st, 19);
-	j->message = col_str(st, a, 20);
+	j->message = db_col_dup(st, a, 20);
 	j->report_parts = db_col_int(st, 21);
 	j->created_by = db_col_int(st, 22);
-	j->created_at = col_str(st, a, 23);
-	j->started_at = col_str(st, a, 24);
-	j->finished_at = col_str(st, a, 25);
-	j->updated_at = col_str(st, a, 26);
+	j->created_at = db_col_dup(st, a, 23);
+	j->started_at = db_col_dup(st, a, 24);
+	j->finished_at = db_col_dup(st, a, 25);
+	j->updated_at = db_col_dup(st, a, 26);
 	j->version = db_col_int(st, 27);
-}
-
-static int finish(struct db_stmt *st)
-{
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-static void bind_opt_id(struct db_stmt *st, int idx, int64_t id)
-{
-	if (id)
-		db_bind_int(st, idx, id);
-	else
-		db_bind_null(st, idx);
 }
 
 int imports_create(struct db *db, struct import_job *j, const char *now)
@@ -77,20 +56,20 @@ int imports_create(struct db *db, struct import_job *j, const char *now)
 	db_bind_text(st, 1, j->kind ? j->kind : "persons");
 	db_bind_text(st, 2, j->filename);
 	db_bind_text(st, 3, j->state);
-	bind_opt_id(st, 4, j->office_id);
+	db_bind_id(st, 4, j->office_id);
 	db_bind_bool(st, 5, j->dry_run);
 	db_bind_bool(st, 6, j->skip_invalid);
 	db_bind_bool(st, 7, j->check_duplicates);
 	db_bind_text(st, 8, j->mapping);
 	db_bind_int(st, 9, j->bytes);
 	db_bind_int(st, 10, j->parts);
-	bind_opt_id(st, 11, j->created_by);
+	db_bind_id(st, 11, j->created_by);
 	db_bind_text(st, 12, now);
 	int rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? DB_ERROR : rc;
 	j->id = db_col_int(st, 0);
-	return finish(st);
+	return db_finish(st);
 }
 
 int imports_get(struct db *db, struct arena *a, int64_t id, struct import_job *out)
@@ -103,7 +82,7 @@ int imports_get(struct db *db, struct arena *a, int64_t id, struct import_job *o
 	if (rc != DB_ROW)
 		return rc;
 	read_job(st, a, out);
-	rc = finish(st);
+	rc = db_finish(st);
 	return rc ? rc : 1;
 }
 
@@ -155,7 +134,7 @@ int imports_get_part(struct db *db, int64_t id, const char *kind, int64_t seq, c
 	const char *s = db_col_text(st, 0);
 	*len = s ? strlen(s) : 0;
 	*data = xstrndup(s ? s : "", *len);
-	rc = finish(st);
+	rc = db_finish(st);
 	if (rc) {
 		free(*data);
 		*data = NULL;
@@ -202,7 +181,7 @@ int imports_next_queued(struct db *db, int64_t stale_before, int64_t *id)
 	if (rc != DB_ROW)
 		return rc;
 	*id = db_col_int(st, 0);
-	rc = finish(st);
+	rc = db_finish(st);
 	return rc ? rc : 1;
 }
 
@@ -241,8 +220,8 @@ int imports_progress(struct db *db, const struct import_job *j, const char *stat
 	db_bind_int(st, 5, j->rows_imported);
 	db_bind_int(st, 6, j->rows_refused);
 	db_bind_int(st, 7, j->duplicates);
-	bind_opt_id(st, 8, j->first_person_id);
-	bind_opt_id(st, 9, j->last_person_id);
+	db_bind_id(st, 8, j->first_person_id);
+	db_bind_id(st, 9, j->last_person_id);
 	db_bind_int(st, 10, j->elapsed_ms);
 	db_bind_int(st, 11, j->report_parts);
 	db_bind_int(st, 12, heartbeat);
@@ -268,8 +247,8 @@ int imports_finish(struct db *db, const struct import_job *j, const char *now)
 	db_bind_int(st, 5, j->rows_imported);
 	db_bind_int(st, 6, j->rows_refused);
 	db_bind_int(st, 7, j->duplicates);
-	bind_opt_id(st, 8, j->first_person_id);
-	bind_opt_id(st, 9, j->last_person_id);
+	db_bind_id(st, 8, j->first_person_id);
+	db_bind_id(st, 9, j->last_person_id);
 	db_bind_int(st, 10, j->elapsed_ms);
 	db_bind_text(st, 11, j->message);
 	db_bind_int(st, 12, j->report_parts);

@@ -4,14 +4,6 @@
 
 #include "store/db.h"
 
-static int finish(struct db_stmt *st)
-{
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
 static void bind_sex(struct db_stmt *st, int idx, char sex)
 {
 	char s[2] = {sex ? sex : 'X', '\0'};
@@ -50,7 +42,7 @@ int matchdb_get_for_scoring(struct db *db, struct arena *a, int64_t person_id,
 	out->names = arena_strdup(a, db_col_text(st, 5));
 	out->ids = arena_strdup(a, db_col_text(st, 6));
 	out->keys = with_keys ? arena_strdup(a, db_col_text(st, 7)) : NULL;
-	rc = finish(st);
+	rc = db_finish(st);
 	return rc ? rc : 1;
 }
 
@@ -120,7 +112,7 @@ static int collect(struct db_stmt *st, const char *sexes, int64_t *ids, int cap,
 		ids[(*n)++] = db_col_int(st, 0);
 	}
 	if (*read >= cap)
-		return finish(st);
+		return db_finish(st);
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
@@ -157,7 +149,7 @@ int matchdb_vocab_has(struct db *db, const char *skel)
 		return 0;
 	if (rc != DB_ROW)
 		return rc;
-	rc = finish(st);
+	rc = db_finish(st);
 	return rc ? rc : 1;
 }
 

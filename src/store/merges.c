@@ -5,22 +5,6 @@
 
 #include "store/db.h"
 
-static int finish(struct db_stmt *st)
-{
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-static void bind_opt_id(struct db_stmt *st, int idx, int64_t id)
-{
-	if (id)
-		db_bind_int(st, idx, id);
-	else
-		db_bind_null(st, idx);
-}
-
 static int add_item(struct db *db, int64_t merge_id, const char *kind, int64_t target,
                     const char *action, const char *relationship)
 {
@@ -128,7 +112,7 @@ static int bump(struct db *db, const struct group_sql *g, int64_t group, const c
 	struct db_stmt *st = db_prepare(db, g->bump);
 	db_bind_int(st, 1, group);
 	db_bind_text(st, 2, now);
-	bind_opt_id(st, 3, by);
+	db_bind_id(st, 3, by);
 	return db_exec_stmt(st);
 }
 
@@ -146,7 +130,7 @@ static int relationship_of(struct db *db, const struct group_sql *g, int64_t gro
 		return rc;
 	const char *r = db_col_text(st, 0);
 	snprintf(rel, cap, "%s", r ? r : "");
-	rc = finish(st);
+	rc = db_finish(st);
 	return rc ? rc : 1;
 }
 
@@ -191,7 +175,7 @@ static int move_groups(struct db *db, const struct group_sql *g, int64_t merge_i
 		if ((rc = db_step(st)) != DB_ROW)
 			return rc == DB_DONE ? DB_ERROR : rc;
 		int64_t head = db_col_int(st, 0);
-		if ((rc = finish(st)))
+		if ((rc = db_finish(st)))
 			return rc;
 		if (head == merged) {
 			if ((rc = exec_3(db, g->set_head, groups[i], merged, survivor)) ||
@@ -214,7 +198,7 @@ static int bump_person(struct db *db, int64_t id, const char *now, int64_t by)
 	                                    "updated_at = ?2, updated_by = ?3 WHERE id = ?1");
 	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, now);
-	bind_opt_id(st, 3, by);
+	db_bind_id(st, 3, by);
 	return db_exec_stmt(st);
 }
 
@@ -230,12 +214,12 @@ int merges_apply(struct db *db, int64_t survivor, int64_t merged, const char *re
 	db_bind_int(st, 2, merged);
 	db_bind_text(st, 3, reason);
 	db_bind_text(st, 4, now);
-	bind_opt_id(st, 5, by);
+	db_bind_id(st, 5, by);
 	int rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? DB_ERROR : rc;
 	int64_t id = db_col_int(st, 0);
-	if ((rc = finish(st)))
+	if ((rc = db_finish(st)))
 		return rc;
 
 	int64_t ids[DOCS_MAX];
@@ -279,7 +263,7 @@ int merges_apply(struct db *db, int64_t survivor, int64_t merged, const char *re
 	db_bind_int(st, 1, merged);
 	db_bind_int(st, 2, survivor);
 	db_bind_text(st, 3, now);
-	bind_opt_id(st, 4, by);
+	db_bind_id(st, 4, by);
 	if ((rc = db_exec_stmt(st)))
 		return rc;
 	if (db_changes(db) != 1)
@@ -311,7 +295,7 @@ int merges_get(struct db *db, struct arena *a, int64_t id, struct merge_rec *out
 	out->undone_at = arena_strdup(a, db_col_text(st, 5));
 	out->undone_by = db_col_int(st, 6);
 	out->undo_reason = arena_strdup(a, db_col_text(st, 7));
-	if ((rc = finish(st)))
+	if ((rc = db_finish(st)))
 		return rc;
 	st = db_prepare(db, "SELECT kind, target_id, action, relationship FROM person_merge_items "
 	                    "WHERE merge_id = ?1 ORDER BY kind, target_id");
@@ -398,7 +382,7 @@ int merges_undo(struct db *db, const struct merge_rec *m, const char *now, int64
 	db_bind_int(st, 1, m->merged_id);
 	db_bind_int(st, 2, m->survivor_id);
 	db_bind_text(st, 3, now);
-	bind_opt_id(st, 4, by);
+	db_bind_id(st, 4, by);
 	if ((rc = db_exec_stmt(st)))
 		return rc;
 	if ((rc = bump_person(db, m->survivor_id, now, by)))
@@ -407,7 +391,7 @@ int merges_undo(struct db *db, const struct merge_rec *m, const char *now, int64
 	                    "undo_reason = ?4 WHERE id = ?1");
 	db_bind_int(st, 1, m->id);
 	db_bind_text(st, 2, now);
-	bind_opt_id(st, 3, by);
+	db_bind_id(st, 3, by);
 	db_bind_text(st, 4, reason);
 	return db_exec_stmt(st);
 }
@@ -425,6 +409,6 @@ int merges_tombstone(struct db *db, int64_t id, int64_t *survivor, int64_t *offi
 		return rc;
 	*survivor = db_col_int(st, 0);
 	*office_id = db_col_int(st, 1);
-	rc = finish(st);
+	rc = db_finish(st);
 	return rc ? rc : 1;
 }

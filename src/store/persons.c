@@ -16,38 +16,33 @@
 	"p.province_of_origin, p.education, p.occupation, p.skills, p.registered_on, p.version, "  \
 	"p.created_at, p.updated_at"
 
-static const char *col_str(struct db_stmt *st, struct arena *a, int col)
-{
-	return arena_strdup(a, db_col_text(st, col));
-}
-
 static void read_person(struct db_stmt *st, struct arena *a, struct person *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->id = db_col_int(st, 0);
-	p->ref = col_str(st, a, 1);
+	p->ref = db_col_dup(st, a, 1);
 	p->office_id = db_col_int(st, 2);
-	p->office = col_str(st, a, 3);
-	p->given_name = col_str(st, a, 4);
-	p->family_name = col_str(st, a, 5);
-	p->father_name = col_str(st, a, 6);
-	p->given_name_native = col_str(st, a, 7);
-	p->family_name_native = col_str(st, a, 8);
-	p->father_name_native = col_str(st, a, 9);
-	p->sex = col_str(st, a, 10);
-	p->birth_date = col_str(st, a, 11);
+	p->office = db_col_dup(st, a, 3);
+	p->given_name = db_col_dup(st, a, 4);
+	p->family_name = db_col_dup(st, a, 5);
+	p->father_name = db_col_dup(st, a, 6);
+	p->given_name_native = db_col_dup(st, a, 7);
+	p->family_name_native = db_col_dup(st, a, 8);
+	p->father_name_native = db_col_dup(st, a, 9);
+	p->sex = db_col_dup(st, a, 10);
+	p->birth_date = db_col_dup(st, a, 11);
 	p->birth_date_estimated = db_col_bool(st, 12);
-	p->nationality = col_str(st, a, 13);
-	p->phone = col_str(st, a, 14);
-	p->province_of_residence = col_str(st, a, 15);
-	p->province_of_origin = col_str(st, a, 16);
-	p->education = col_str(st, a, 17);
-	p->occupation = col_str(st, a, 18);
-	p->skills = col_str(st, a, 19);
-	p->registered_on = col_str(st, a, 20);
+	p->nationality = db_col_dup(st, a, 13);
+	p->phone = db_col_dup(st, a, 14);
+	p->province_of_residence = db_col_dup(st, a, 15);
+	p->province_of_origin = db_col_dup(st, a, 16);
+	p->education = db_col_dup(st, a, 17);
+	p->occupation = db_col_dup(st, a, 18);
+	p->skills = db_col_dup(st, a, 19);
+	p->registered_on = db_col_dup(st, a, 20);
 	p->version = db_col_int(st, 21);
-	p->created_at = col_str(st, a, 22);
-	p->updated_at = col_str(st, a, 23);
+	p->created_at = db_col_dup(st, a, 22);
+	p->updated_at = db_col_dup(st, a, 23);
 }
 
 /* Makes room for one more item in an arena array (doubling). */
@@ -64,22 +59,6 @@ static void *grow(struct arena *a, void *items, int n, int *cap, size_t size)
 }
 
 /* Steps a statement to its end, so it holds nothing open. */
-static int finish(struct db_stmt *st)
-{
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-static void bind_opt_id(struct db_stmt *st, int idx, int64_t id)
-{
-	if (id)
-		db_bind_int(st, idx, id);
-	else
-		db_bind_null(st, idx);
-}
-
 static int load_documents(struct db *db, struct arena *a, struct person *p)
 {
 	struct db_stmt *st =
@@ -93,10 +72,10 @@ static int load_documents(struct db *db, struct arena *a, struct person *p)
 		p->documents = grow(a, p->documents, p->n_documents, &cap, sizeof(*p->documents));
 		struct person_document *d = &p->documents[p->n_documents++];
 		d->id = db_col_int(st, 0);
-		d->type = col_str(st, a, 1);
-		d->number = col_str(st, a, 2);
-		d->issuer = col_str(st, a, 3);
-		d->expires_on = col_str(st, a, 4);
+		d->type = db_col_dup(st, a, 1);
+		d->number = db_col_dup(st, a, 2);
+		d->issuer = db_col_dup(st, a, 3);
+		d->expires_on = db_col_dup(st, a, 4);
 	}
 	return rc == DB_DONE ? DB_OK : rc;
 }
@@ -109,7 +88,7 @@ static int load_codes(struct db_stmt *st, struct arena *a, const char ***out, in
 	*n = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
 		*out = grow(a, *out, *n, &cap, sizeof(**out));
-		(*out)[(*n)++] = col_str(st, a, 0);
+		(*out)[(*n)++] = db_col_dup(st, a, 0);
 	}
 	return rc == DB_DONE ? DB_OK : rc;
 }
@@ -140,14 +119,14 @@ static void read_consent(struct db_stmt *st, struct arena *a, struct person_cons
 {
 	c->id = db_col_int(st, 0);
 	c->person_id = db_col_int(st, 1);
-	c->purpose = col_str(st, a, 2);
-	c->given_on = col_str(st, a, 3);
+	c->purpose = db_col_dup(st, a, 2);
+	c->given_on = db_col_dup(st, a, 3);
 	c->recorded_by = db_col_int(st, 4);
-	c->withdrawn_on = col_str(st, a, 5);
+	c->withdrawn_on = db_col_dup(st, a, 5);
 	c->withdrawn_by = db_col_int(st, 6);
-	c->notes = col_str(st, a, 7);
-	c->withdrawal_notes = col_str(st, a, 8);
-	c->created_at = col_str(st, a, 9);
+	c->notes = db_col_dup(st, a, 7);
+	c->withdrawal_notes = db_col_dup(st, a, 8);
+	c->created_at = db_col_dup(st, a, 9);
 }
 
 /* The consents, and the households and cases in scope. */
@@ -176,8 +155,8 @@ static int load_related(struct db *db, struct arena *a, const struct scope *scop
 		    grow(a, p->households, p->n_households, &cap, sizeof(*p->households));
 		struct person_household *h = &p->households[p->n_households++];
 		h->id = db_col_int(st, 0);
-		h->ref = col_str(st, a, 1);
-		h->relationship = col_str(st, a, 2);
+		h->ref = db_col_dup(st, a, 1);
+		h->relationship = db_col_dup(st, a, 2);
 	}
 	if (rc != DB_DONE)
 		return rc;
@@ -193,10 +172,10 @@ static int load_related(struct db *db, struct arena *a, const struct scope *scop
 		p->cases = grow(a, p->cases, p->n_cases, &cap, sizeof(*p->cases));
 		struct person_case *c = &p->cases[p->n_cases++];
 		c->id = db_col_int(st, 0);
-		c->ref = col_str(st, a, 1);
-		c->program = col_str(st, a, 2);
-		c->status = col_str(st, a, 3);
-		c->relationship = col_str(st, a, 4);
+		c->ref = db_col_dup(st, a, 1);
+		c->program = db_col_dup(st, a, 2);
+		c->status = db_col_dup(st, a, 3);
+		c->relationship = db_col_dup(st, a, 4);
 	}
 	return rc == DB_DONE ? DB_OK : rc;
 }
@@ -216,7 +195,7 @@ int persons_get(struct db *db, struct arena *a, const struct scope *scope, int64
 	if (rc != DB_ROW)
 		return rc;
 	read_person(st, a, out);
-	if ((rc = finish(st)))
+	if ((rc = db_finish(st)))
 		return rc;
 	if ((rc = load_lists(db, a, out)))
 		return rc;
@@ -239,7 +218,7 @@ int persons_exists(struct db *db, const struct scope *scope, int64_t id, int64_t
 		return rc;
 	if (office_id)
 		*office_id = db_col_int(st, 0);
-	rc = finish(st);
+	rc = db_finish(st);
 	return rc ? rc : 1;
 }
 
@@ -259,7 +238,7 @@ static int insert_documents(struct db *db, const struct person *p)
 		if (rc != DB_ROW)
 			return rc == DB_DONE ? DB_ERROR : rc;
 		d->id = db_col_int(st, 0);
-		if ((rc = finish(st)))
+		if ((rc = db_finish(st)))
 			return rc;
 	}
 	return DB_OK;
@@ -351,12 +330,12 @@ int persons_insert(struct db *db, struct arena *a, struct person *p, const char 
 	db_bind_text(st, 1, p->ref);
 	bind_fields(st, p);
 	db_bind_text(st, 20, now);
-	bind_opt_id(st, 21, by);
+	db_bind_id(st, 21, by);
 	rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? DB_ERROR : rc;
 	p->id = db_col_int(st, 0);
-	if ((rc = finish(st)))
+	if ((rc = db_finish(st)))
 		return rc;
 	p->version = 1;
 	p->created_at = p->updated_at = arena_strdup(a, now);
@@ -380,7 +359,7 @@ int persons_update(struct db *db, const struct person *p, unsigned set, int64_t 
 	db_bind_int(st, 1, p->id);
 	bind_fields(st, p);
 	db_bind_text(st, 20, now);
-	bind_opt_id(st, 21, by);
+	db_bind_id(st, 21, by);
 	db_bind_int(st, 22, expected_version);
 	int rc = db_exec_stmt(st);
 	if (rc)
@@ -474,7 +453,7 @@ int consents_add(struct db *db, struct person_consent *c, const char *now)
 	db_bind_int(st, 1, c->person_id);
 	db_bind_text(st, 2, c->purpose);
 	db_bind_text(st, 3, c->given_on);
-	bind_opt_id(st, 4, c->recorded_by);
+	db_bind_id(st, 4, c->recorded_by);
 	db_bind_text(st, 5, c->notes);
 	db_bind_text(st, 6, now);
 	int rc = db_step(st);
@@ -482,7 +461,7 @@ int consents_add(struct db *db, struct person_consent *c, const char *now)
 		return rc == DB_DONE ? DB_ERROR : rc;
 	c->id = db_col_int(st, 0);
 	c->created_at = now;
-	return finish(st);
+	return db_finish(st);
 }
 
 int consents_get(struct db *db, struct arena *a, int64_t person_id, int64_t consent_id,
@@ -499,7 +478,7 @@ int consents_get(struct db *db, struct arena *a, int64_t person_id, int64_t cons
 		return rc;
 	memset(out, 0, sizeof(*out));
 	read_consent(st, a, out);
-	rc = finish(st);
+	rc = db_finish(st);
 	return rc ? rc : 1;
 }
 
@@ -511,7 +490,7 @@ int consents_withdraw(struct db *db, int64_t consent_id, const char *withdrawn_o
 	        "WHERE id = ?1 AND withdrawn_on IS NULL");
 	db_bind_int(st, 1, consent_id);
 	db_bind_text(st, 2, withdrawn_on);
-	bind_opt_id(st, 3, by);
+	db_bind_id(st, 3, by);
 	db_bind_text(st, 4, notes);
 	int rc = db_exec_stmt(st);
 	if (rc)
