@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/misc.h"
+#include "store/users.h"
 #include "util/isocodes.h"
 
 bool api_need_body(struct req *req, struct resp *resp)
@@ -67,6 +68,23 @@ int api_audit(struct req *req, const char *action, const char *entity, int64_t i
 	    .detail = detail,
 	};
 	return audit_write(req->db, &e);
+}
+
+int api_resolve_office(struct db *db, struct arena *a, struct verr *e, const char *field,
+                       const char *code, int64_t *id, const char **canonical)
+{
+	struct office o;
+	int rc = offices_get_by_code(db, a, code, &o);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		verr_add(e, field, "no office with code \"%.10s\"", code);
+		return 0;
+	}
+	*id = o.id;
+	if (canonical)
+		*canonical = o.code;
+	return 1;
 }
 
 struct date api_today(const struct req *req)

@@ -23,6 +23,10 @@ int api_update_version(struct req *req, struct in_ctx *c, int64_t *version);
  * code is returned; the caller answers 500 with resp_store_error. */
 int api_audit(struct req *req, const char *action, const char *entity, int64_t id,
               const char *detail);
+/* An office code from a body or a query: 1 with *id (and *canonical, may be
+ * NULL) set, 0 when unknown (error added naming field), negative DB error. */
+int api_resolve_office(struct db *db, struct arena *a, struct verr *e, const char *field,
+                       const char *code, int64_t *id, const char **canonical);
 /* Today's date (UTC) and the request time as RFC 3339, in the arena. */
 struct date api_today(const struct req *req);
 const char *api_today_text(struct req *req);

@@ -184,23 +184,6 @@ static void write_member_ids(struct jsonw *w, const char *key, const struct hous
 	jsonw_end(w);
 }
 
-static int resolve_office(struct req *req, struct verr *e, const char *code, int64_t *id,
-                          const char **canonical)
-{
-	struct office o;
-	int rc = offices_get_by_code(req->db, req->arena, code, &o);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		verr_add(e, "office", "no office with code \"%.10s\"", code);
-		return 0;
-	}
-	*id = o.id;
-	if (canonical)
-		*canonical = o.code;
-	return 1;
-}
-
 static void create_household(struct req *req, struct resp *resp)
 {
 	static const char *const allowed[] = {"head_person_id", "members", "office", NULL};
@@ -217,7 +200,8 @@ static void create_household(struct req *req, struct resp *resp)
 		goto store_error;
 	const char *office;
 	if (in_str(&c, "office", 16, 0, &office) == 1 &&
-	    (rc = resolve_office(req, &e, office, &h.office_id, &h.office)) < 0)
+	    (rc = api_resolve_office(req->db, req->arena, &e, "office", office, &h.office_id,
+	                             &h.office)) < 0)
 		goto store_error;
 	if (h.head_person_id) {
 		rc = read_members(req, &c, h.head_person_id, NULL, &h.members, &h.n_members);
@@ -386,7 +370,8 @@ static void list_households(struct req *req, struct resp *resp)
 	int64_t after = 0;
 	if (api_cursor_decode(req_query(req, "cursor"), &after))
 		verr_add(&e, "cursor", "is not a cursor this server gave out");
-	if ((s = req_query(req, "office")) && resolve_office(req, &e, s, &f.office_id, NULL) < 0)
+	if ((s = req_query(req, "office")) &&
+	    api_resolve_office(req->db, req->arena, &e, "office", s, &f.office_id, NULL) < 0)
 		goto store_error;
 	if ((s = req_query(req, "person_id"))) {
 		char *end;

@@ -3,6 +3,8 @@
  * to each CSV row (see person_input.h). */
 #include "api/person_input.h"
 
+#include "api/common.h"
+
 #include <json-c/json.h>
 #include <string.h>
 
@@ -40,25 +42,6 @@ static const char *date_str(struct arena *a, const struct date *d)
 	char s[11];
 	date_format(d, s);
 	return arena_strdup(a, s);
-}
-
-/* An office code: 1 and *id / *code set, 0 unknown (error added naming
- * field), negative DB error. */
-static int resolve_office(struct db *db, struct arena *a, struct verr *e, const char *field,
-                          const char *code, int64_t *id, const char **canonical)
-{
-	struct office o;
-	int rc = offices_get_by_code(db, a, code, &o);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		verr_add(e, field, "no office with code \"%.10s\"", code);
-		return 0;
-	}
-	*id = o.id;
-	if (canonical)
-		*canonical = o.code;
-	return 1;
 }
 
 /* A name field: trimmed, bounded, then checked for its script and
@@ -189,8 +172,8 @@ int person_input_read(struct db *db, struct in_ctx *c, const struct date *today_
 
 	const char *office;
 	if (in_str(c, "office", 16, 0, &office) == 1) {
-		int rc = resolve_office(db, c->arena, c->errs, "office", office, &p->office_id,
-		                        &p->office);
+		int rc = api_resolve_office(db, c->arena, c->errs, "office", office, &p->office_id,
+		                            &p->office);
 		if (rc < 0)
 			return rc;
 		if (rc == 1)

@@ -37,25 +37,6 @@ static int audit(struct req *req, const char *action, int64_t person_id, struct 
 	return rc;
 }
 
-/* An office code from a body or a query: 1 and *id / *code set, 0 unknown
- * (error added naming field), negative DB error. */
-static int resolve_office(struct req *req, struct verr *e, const char *field, const char *code,
-                          int64_t *id, const char **canonical)
-{
-	struct office o;
-	int rc = offices_get_by_code(req->db, req->arena, code, &o);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		verr_add(e, field, "no office with code \"%.10s\"", code);
-		return 0;
-	}
-	*id = o.id;
-	if (canonical)
-		*canonical = o.code;
-	return 1;
-}
-
 /* 403 naming "office": the caller does not work for that office. */
 static void forbid_office(struct req *req, struct resp *resp, int64_t office_id)
 {
@@ -510,7 +491,7 @@ static void list_persons(struct req *req, struct resp *resp)
 	if (api_cursor_decode(req_query(req, "cursor"), &after))
 		verr_add(&e, "cursor", "is not a cursor this server gave out");
 	if ((s = req_query(req, "office")) &&
-	    resolve_office(req, &e, "office", s, &f.office_id, NULL) < 0) {
+	    api_resolve_office(req->db, req->arena, &e, "office", s, &f.office_id, NULL) < 0) {
 		resp_store_error(resp, req->db);
 		return;
 	}
