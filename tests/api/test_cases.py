@@ -333,6 +333,15 @@ class CasesTest(ApiTestCase):
                 self.assertProblem(self.cw.patch(url, body), 400, field=field)
         prob = self.assertProblem(self.cw.patch(url, {"version": 1, "priority": "low"}), 409)
         self.assertEqual(prob["current_version"], 2)
+        # the version from an If-Match header instead of the body
+        for header in ("abc", "-1", "0", "W/\"x\"", "99999999999999999999999"):
+            with self.subTest(if_match=header):
+                self.assertProblem(self.cw.patch(url, {"priority": "low"},
+                                                 headers={"If-Match": header}),
+                                   400, field="If-Match")
+        prob = self.assertProblem(self.cw.patch(url, {"priority": "low"},
+                                                headers={"If-Match": "\"1\""}), 409)
+        self.assertEqual(prob["current_version"], 2)
         self.assertProblem(self.cw.patch("/cases/999999", {"version": 1}), 404)
         self.assertUnchanged(before, "refused case updates")
         c2 = self.cw.ok("PATCH", url, {"version": 2, "assigned_to": None, "priority": "low"})
