@@ -56,7 +56,7 @@ done
 
 if command -v clang-format >/dev/null 2>&1; then
 	echo "== clang-format" >&2
-	files=$(find src tests -name '*.[ch]' | sort)
+	files=$(find src tests bench -name '*.[ch]' | sort)
 	# shellcheck disable=SC2086
 	if [ -n "$files" ] && ! clang-format --dry-run --Werror $files; then
 		echo "formatting differs: run clang-format -i on the files above" >&2
