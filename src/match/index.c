@@ -22,15 +22,19 @@
 
 /* ---- keys ---- */
 
-static void keys_add(struct keyset *ks, const char *k, int kind)
+static void keys_add(struct keyset *ks, const char *k, int kind, uint16_t cover)
 {
 	if (!k[0] || ks->n >= KEYSET_MAX)
 		return;
 	for (int i = 0; i < ks->n; i++)
-		if (!strcmp(ks->k[i].key, k))
+		if (!strcmp(ks->k[i].key, k)) {
+			ks->k[i].cover |= cover;
 			return;
+		}
 	match__cat(ks->k[ks->n].key, sizeof(ks->k[ks->n].key), k, NULL, NULL);
 	ks->k[ks->n].kind = kind;
+	ks->k[ks->n].cover = cover;
+	ks->k[ks->n].fuzzy = 0;
 	ks->n++;
 }
 
@@ -42,6 +46,15 @@ static void skel_add(char (*skels)[MATCH_TOKEN_MAX], int *n, const char *s)
 		if (!strcmp(skels[i], s))
 			return;
 	match__cat(skels[(*n)++], MATCH_TOKEN_MAX, s, NULL, NULL);
+}
+
+/* The cover bit of skel among skels[0..n), 0 when it is not one of them. */
+static uint16_t skel_bit(char (*skels)[MATCH_TOKEN_MAX], int n, const char *skel)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(skels[i], skel))
+			return (uint16_t)(1u << i);
+	return 0;
 }
 
 /* Skeleton of tokens from..to-1 of t written together. */
@@ -56,18 +69,23 @@ static void joined_skel(const struct match_tokens *t, int from, int to, char *ou
 	match__skeleton(fine, out);
 }
 
-static void add_pair(struct keyset *ks, const char *a, const char *b)
+void match__pair_key(char *k, size_t cap, const char *a, const char *b)
 {
-	char k[sizeof(ks->k[0].key)];
-	if (!a[0] || !b[0] || !strcmp(a, b))
-		return;
 	if (strcmp(a, b) > 0) {
 		const char *x = a;
 		a = b;
 		b = x;
 	}
-	match__cat(k, sizeof(k), a, "+", b);
-	keys_add(ks, k, KEY_PAIR);
+	match__cat(k, cap, a, "+", b);
+}
+
+static void add_pair(struct keyset *ks, const char *a, const char *b, uint16_t cover)
+{
+	char k[sizeof(ks->k[0].key)];
+	if (!a[0] || !b[0] || !strcmp(a, b))
+		return;
+	match__pair_key(k, sizeof(k), a, b);
+	keys_add(ks, k, KEY_PAIR, cover);
 }
 
 static bool among(const struct match_tokens *t, int from, int to, const char *skel)
@@ -86,11 +104,14 @@ static void add_joined_span(struct keyset *ks, const struct match_tokens *t, int
                             char (*skels)[MATCH_TOKEN_MAX], int n)
 {
 	char sk[MATCH_TOKEN_MAX];
+	uint16_t cover = 0;
+	for (int i = from; i < to; i++)
+		cover |= skel_bit(skels, n, t->t[i].skel);
 	joined_skel(t, from, to, sk);
-	keys_add(ks, sk, KEY_JOINED);
+	keys_add(ks, sk, KEY_JOINED, cover);
 	for (int k = 0; k < n; k++)
 		if (!among(t, from, to, skels[k]))
-			add_pair(ks, sk, skels[k]);
+			add_pair(ks, sk, skels[k], cover | (uint16_t)(1u << k));
 }
 
 static void add_joined(struct keyset *ks, const struct match_tokens *t,
@@ -139,20 +160,20 @@ void match__keyset(const struct match_subject *s, struct keyset *ks)
 	/* pairs first: they are the selective ones */
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++)
-			add_pair(ks, skels[i], skels[j]);
+			add_pair(ks, skels[i], skels[j], (uint16_t)(1u << i | 1u << j));
 	/* one skeleton twice (Mohammad Mohammadi): paired with itself */
 	for (int i = 0; i < n; i++)
 		if (occurrences(s, skels[i]) >= 2) {
 			char k[sizeof(ks->k[0].key)];
 			match__cat(k, sizeof(k), skels[i], "+", skels[i]);
-			keys_add(ks, k, KEY_PAIR);
+			keys_add(ks, k, KEY_PAIR, (uint16_t)(1u << i | 1u << (KEY_AGAIN + i)));
 		}
 	add_joined(ks, &s->free_text, skels, n);
 	for (int f = 0; f < MATCH_FIELDS; f++)
 		for (int sp = 0; sp < 2; sp++)
 			add_joined(ks, &s->name[f][sp], skels, n);
 	for (int i = 0; i < n; i++)
-		keys_add(ks, skels[i], KEY_SINGLE);
+		keys_add(ks, skels[i], KEY_SINGLE, (uint16_t)(1u << i));
 }
 
 int match_keys(const struct match_subject *s, struct arena *a, const char ***keys)

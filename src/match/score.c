@@ -59,7 +59,9 @@ static double del_cost(char c, char prev, bool side_native, bool other_native)
 			 * often than a letter of its own */
 			return prev && !match__is_vowel(prev) ? 0.3 : 0.7;
 		}
-		return 1.0;
+		/* a consonant typed twice or left out (Ahadi, Ahmadi) is the
+		 * commonest typing slip: less than a letter changed for another */
+		return 0.75;
 	}
 	if (side_native && other_native) {
 		if (c == '@' || c == '\'')

@@ -4,9 +4,10 @@
  * names first, single skeletons after, then skeletons one typo away found
  * in the vocabulary), each bounded: a key with more than POSTINGS_CAP
  * persons (Mohammad, Ali, Ahmadi at a million people) says little and is
- * skipped while rarer keys found someone. Candidates gather weight by
- * key kind and rarity (an idf); the heaviest CANDIDATES_MAX are read from
- * match_persons, filtered by office, scored in C (score.c) and ranked; with
+ * skipped while rarer keys found someone. Candidates are ranked by how
+ * many of the query's words their keys met, weighed by how near their
+ * birth year is to the one asked (cmap_rank); the best LOADS_MAX are read
+ * from match_persons, filtered by office, scored in C (score.c) and ranked; with
  * the caller's scope, the ranked hits are then checked in the store (a
  * person of a counter-trafficking case closed to the caller is never
  * returned), best first until the limit is reached. */
@@ -35,7 +36,10 @@
 
 struct slot {
 	int64_t id;
-	double w;
+	double w;   /* the rank: coverage of the query's words, by birth year */
+	double idf; /* the keys' rarity: breaks ties of w */
+	float year; /* year_factor of the person's birth year */
+	uint16_t cover, fuzzy;
 };
 
 static int cmp_slot_(const struct slot *a, const struct slot *b)
@@ -58,29 +62,49 @@ struct cmap {
 	int used;
 };
 
-static void cmap_add(struct cmap *m, int64_t id, double w)
+/* A posting of a key: person id met, with the key's rarity and the query
+ * words it stands for. */
+static void cmap_add(struct cmap *m, int64_t id, double idf, float year, uint16_t cover,
+                     uint16_t fuzzy)
 {
 	uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
 	for (unsigned i = (unsigned)(h >> 40) & (MAP_SIZE - 1);; i = (i + 1) & (MAP_SIZE - 1)) {
-		if (m->s[i].id == id) {
-			m->s[i].w += w;
+		struct slot *s = &m->s[i];
+		if (s->id == id) {
+			s->idf += idf;
+			s->cover |= cover;
+			s->fuzzy |= fuzzy;
 			return;
 		}
-		if (m->s[i].id == 0) {
+		if (s->id == 0) {
 			if (m->used >= MAP_SIZE * 3 / 4)
 				return; /* full: later keys only add weight */
-			m->s[i].id = id;
-			m->s[i].w = w;
+			*s = (struct slot){id, 0, idf, year, cover, fuzzy};
 			m->idx[m->used++] = (int)i;
 			return;
 		}
 	}
 }
 
+/* The rank of a candidate before it is read and scored: how many of the
+ * query's words its keys met (one met only through a typo's neighbour
+ * counts 0.6, a word met a second time 0.5: Mohammad son of Mohammad is
+ * common), times how near its birth year is; rarer keys break ties.
+ * Summing rarity alone let a rare key met by chance (a typo's neighbour)
+ * outweigh the plain given and family name of the person sought. */
+static double cmap_rank(const struct slot *s)
+{
+	unsigned once = s->cover & ((1u << KEY_AGAIN) - 1), again = s->cover >> KEY_AGAIN;
+	int near = __builtin_popcount((unsigned)(s->fuzzy & ~s->cover));
+	double idf = s->idf < 100 ? s->idf : 100;
+	return (__builtin_popcount(once) + 0.5 * __builtin_popcount(again) + 0.6 * near) * s->year +
+	       idf * 1e-4;
+}
+
 static void cmap_clear(struct cmap *m)
 {
 	for (int i = 0; i < m->used; i++)
-		m->s[m->idx[i]] = (struct slot){0, 0};
+		m->s[m->idx[i]] = (struct slot){0};
 	m->used = 0;
 }
 
@@ -92,6 +116,7 @@ struct scratch {
 	struct keyset ks;
 	struct match_subject cand;
 	int64_t post[POSTINGS_CAP];
+	int post_year[POSTINGS_CAP];
 	struct slot top[MAP_SIZE];
 };
 
@@ -172,6 +197,28 @@ static double kind_weight(int kind)
 	}
 }
 
+/* How much a posting counts by its birth year against the query's: among
+ * the thousands sharing a common pair of names (Zahra Karimi), the person
+ * born in the year asked must not lose its place to namesakes born years
+ * apart when only the heaviest candidates are scored. */
+static double year_factor(int asked, int year)
+{
+	if (asked <= 0)
+		return 1.0;
+	if (year <= 0)
+		return 0.7; /* birth year unknown: neither for nor against */
+	switch (abs(asked - year)) {
+	case 0:
+		return 1.0;
+	case 1:
+		return 0.85;
+	case 2:
+		return 0.7;
+	default:
+		return 0.5;
+	}
+}
+
 /* ---- typo neighbours from the vocabulary ---- */
 
 struct neighbours {
@@ -192,6 +239,20 @@ static void neighbour_seen(void *ctx, const char *skel)
 		if (!strcmp(nb->found[i], skel))
 			return;
 	match__cat(nb->found[nb->n++], MATCH_TOKEN_MAX, skel, NULL, NULL);
+}
+
+static void fuzzy_add(struct keyset *ks, const char *key, int kind, uint16_t cover, uint16_t fuzzy)
+{
+	for (int i = 0; i < ks->n; i++)
+		if (!strcmp(ks->k[i].key, key))
+			return; /* met as written already, or through another word */
+	if (ks->n >= KEYSET_MAX)
+		return;
+	match__cat(ks->k[ks->n].key, sizeof(ks->k[0].key), key, NULL, NULL);
+	ks->k[ks->n].kind = kind;
+	ks->k[ks->n].cover = cover;
+	ks->k[ks->n].fuzzy = fuzzy;
+	ks->n++;
 }
 
 /* Adds keys for skeletons one edit away from the query's skeletons: the
@@ -217,20 +278,15 @@ static int add_fuzzy(struct db *db, const struct match_subject *q, struct keyset
 		}
 		if (rc)
 			return rc;
-		for (int m = 0; m < nb.n && ks->n < KEYSET_MAX; m++) {
-			match__cat(ks->k[ks->n].key, sizeof(ks->k[0].key), nb.found[m], NULL, NULL);
-			ks->k[ks->n++].kind = KEY_FUZZY;
-			for (int j = 0; j < n && ks->n < KEYSET_MAX; j++) {
+		uint16_t bit = (uint16_t)(1u << i);
+		for (int m = 0; m < nb.n; m++) {
+			fuzzy_add(ks, nb.found[m], KEY_FUZZY, 0, bit);
+			for (int j = 0; j < n; j++) {
 				if (j == i)
 					continue;
-				const char *a = nb.found[m], *b = skels[j];
-				if (strcmp(a, b) > 0) {
-					const char *x = a;
-					a = b;
-					b = x;
-				}
-				match__cat(ks->k[ks->n].key, sizeof(ks->k[0].key), a, "+", b);
-				ks->k[ks->n++].kind = KEY_FUZZY_PAIR;
+				char k[sizeof(ks->k[0].key)];
+				match__pair_key(k, sizeof(k), nb.found[m], skels[j]);
+				fuzzy_add(ks, k, KEY_FUZZY_PAIR, (uint16_t)(1u << j), bit);
 			}
 		}
 	}
@@ -303,7 +359,8 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 						lo = hi = 0; /* birth year unknown */
 					}
 					if ((rc = matchdb_postings(db, ks->k[i].key, sexes, lo, hi,
-					                           sc->post, cap, &read, &n)))
+					                           sc->post, sc->post_year, cap,
+					                           &read, &n)))
 						goto out;
 					if (read < cap)
 						break;
@@ -311,10 +368,13 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 				if (read >= cap)
 					continue;
 				some = true;
-				double w = kind_weight(kind) *
-				           log(1.0 + (double)POSTINGS_CAP / (read + 1));
+				double idf = kind_weight(kind) *
+				             log(1.0 + (double)POSTINGS_CAP / (read + 1));
 				for (int k = 0; k < n; k++)
-					cmap_add(map, sc->post[k], w);
+					cmap_add(
+					    map, sc->post[k], idf,
+					    (float)year_factor(q->birth_year, sc->post_year[k]),
+					    ks->k[i].cover, ks->k[i].fuzzy);
 			}
 			if (!some) {
 				saturated[i] = true;
@@ -329,18 +389,22 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 			int n = 0, read = 0;
 			int lo = q->birth_year > 0 ? q->birth_year : -1;
 			if ((rc = matchdb_postings(db, ks->k[i].key, sexes, lo, lo, sc->post,
-			                           POSTINGS_CAP, &read, &n)))
+			                           sc->post_year, POSTINGS_CAP, &read, &n)))
 				goto out;
 			for (int k = 0; k < n; k++)
-				cmap_add(map, sc->post[k], kind_weight(ks->k[i].kind));
+				cmap_add(map, sc->post[k], kind_weight(ks->k[i].kind),
+				         (float)year_factor(q->birth_year, sc->post_year[k]),
+				         ks->k[i].cover, ks->k[i].fuzzy);
 		}
 	}
 
 	/* the heaviest candidates, scored */
 	struct slot *c = sc->top;
 	int nc = map->used;
-	for (int i = 0; i < nc; i++)
+	for (int i = 0; i < nc; i++) {
 		c[i] = map->s[map->idx[i]];
+		c[i].w = cmap_rank(&c[i]);
+	}
 	heaviest(c, nc, LOADS_MAX);
 	struct match_hit *h = arena_alloc(a, sizeof(*h) * CANDIDATES_MAX);
 	int nh = 0, loads = 0;

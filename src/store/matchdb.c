@@ -97,9 +97,10 @@ int matchdb_key_remove(struct db *db, const char *key, char sex, int birth_year,
 	return db_exec_stmt(st);
 }
 
-/* Reads (person_id, sex) rows of st: counts every row read against cap,
- * keeps those whose sex is in sexes ("" any). */
-static int collect(struct db_stmt *st, const char *sexes, int64_t *ids, int cap, int *read, int *n)
+/* Reads (person_id, sex, birth_year) rows of st: counts every row read
+ * against cap, keeps those whose sex is in sexes ("" any). */
+static int collect(struct db_stmt *st, const char *sexes, int64_t *ids, int *years, int cap,
+                   int *read, int *n)
 {
 	int rc = DB_DONE;
 	while (*read < cap && (rc = db_step(st)) == DB_ROW) {
@@ -109,6 +110,7 @@ static int collect(struct db_stmt *st, const char *sexes, int64_t *ids, int cap,
 			if (!sex || !strchr(sexes, sex[0]))
 				continue;
 		}
+		years[*n] = (int)db_col_int(st, 2);
 		ids[(*n)++] = db_col_int(st, 0);
 	}
 	if (*read >= cap)
@@ -117,26 +119,27 @@ static int collect(struct db_stmt *st, const char *sexes, int64_t *ids, int cap,
 }
 
 int matchdb_postings(struct db *db, const char *key, const char *sexes, int ylo, int yhi,
-                     int64_t *ids, int cap, int *read, int *n)
+                     int64_t *ids, int *years, int cap, int *read, int *n)
 {
 	*read = *n = 0;
 	if (!sexes)
 		sexes = "";
 	struct db_stmt *st;
 	if (ylo < 0) {
-		st =
-		    db_prepare(db, "SELECT person_id, sex FROM match_keys WHERE key = ?1 LIMIT ?2");
+		st = db_prepare(db,
+		                "SELECT person_id, sex, birth_year FROM match_keys WHERE key = ?1 "
+		                "LIMIT ?2");
 		db_bind_text(st, 1, key);
 		db_bind_int(st, 2, cap);
-		return collect(st, sexes, ids, cap, read, n);
+		return collect(st, sexes, ids, years, cap, read, n);
 	}
-	st = db_prepare(db, "SELECT person_id, sex FROM match_keys WHERE key = ?1 "
+	st = db_prepare(db, "SELECT person_id, sex, birth_year FROM match_keys WHERE key = ?1 "
 	                    "AND birth_year BETWEEN ?2 AND ?3 LIMIT ?4");
 	db_bind_text(st, 1, key);
 	db_bind_int(st, 2, ylo);
 	db_bind_int(st, 3, yhi);
 	db_bind_int(st, 4, cap);
-	return collect(st, sexes, ids, cap, read, n);
+	return collect(st, sexes, ids, years, cap, read, n);
 }
 
 int matchdb_vocab_has(struct db *db, const char *skel)

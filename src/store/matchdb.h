@@ -35,11 +35,11 @@ __attribute__((warn_unused_result)) int matchdb_key_remove(struct db *db, const 
                                                            int birth_year, int64_t person_id);
 
 /* Persons under key whose sex is in sexes ("" any) and, with ylo >= 0,
- * whose birth year is ylo..yhi (0..0: unknown): appended to ids (room for
- * cap), *n of them. At most cap rows are read; *read says how many (cap:
- * the key has more). */
+ * whose birth year is ylo..yhi (0..0: unknown): their ids and birth years
+ * (0 unknown) into ids and years (room for cap each), *n of them. At most
+ * cap rows are read; *read says how many (cap: the key has more). */
 int matchdb_postings(struct db *db, const char *key, const char *sexes, int ylo, int yhi,
-                     int64_t *ids, int cap, int *read, int *n);
+                     int64_t *ids, int *years, int cap, int *read, int *n);
 
 /* Vocabulary: 1 when skel is known. */
 int matchdb_vocab_has(struct db *db, const char *skel);

@@ -492,6 +492,30 @@ static void test_migration_indexes_existing_persons(void **state)
 	assert_int_equal(h[0].person_id, id);
 }
 
+/* At a million people a pair of common names has hundreds of bearers
+ * within a few years: the one born in the year asked must still be among
+ * the candidates read and scored (a search reads at most a few hundred). */
+static void test_namesakes_by_birth_year(void **state)
+{
+	struct arena a = ARENA_INIT;
+	char date[11];
+	assert_int_equal(db_begin(db, true), 0);
+	for (int i = 0; i < 500; i++) {
+		int year = 1969 + i % 11;
+		if (year == 1974)
+			year = 1975;
+		snprintf(date, sizeof(date), "%d-0%d-1%d", year, 1 + i % 9, i % 10);
+		add(&a, person("Zahra", "Karimi", NULL, "F", date), thr_id);
+	}
+	int64_t target = add(&a, person("Zahra", "Karimi", NULL, "F", "1974-03-19"), thr_id);
+	assert_int_equal(db_commit(db), 0);
+	struct match_hit *h;
+	int n = search("Zahre Karimi", NULL, 1974, "Kamal", false, &h);
+	assert_true(n >= 1);
+	assert_int_equal(h[0].person_id, target);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -507,6 +531,7 @@ int main(void)
 	const struct CMUnitTest with_db[] = {
 	    cmocka_unit_test(test_index_search),
 	    cmocka_unit_test(test_migration_indexes_existing_persons),
+	    cmocka_unit_test(test_namesakes_by_birth_year),
 	};
 	int failed = cmocka_run_group_tests_name("match", pure, NULL, NULL);
 	failed += cmocka_run_group_tests_name("match index", with_db, db_setup, db_teardown);
