@@ -486,12 +486,17 @@ static void say_father(struct explain *e, double sp)
 }
 
 /* Birth points out of 15 and the phrase. Years when only they are known;
- * whole dates when both sides have them. */
+ * whole dates when both sides have them. Two dates both written as known
+ * (not estimated) that differ speak against: a person re-registered gives
+ * the same birth date again, and the same year on another day is as much
+ * a namesake as a typing slip. Estimated dates (often the 1st of January
+ * of a guessed year) only count by their year. */
 static double birth_points(const struct match_subject *a, const struct match_subject *b,
                            struct explain *e)
 {
 	bool est = a->birth_estimated || b->birth_estimated;
-	if (a->birth_date[0] && b->birth_date[0] && !strcmp(a->birth_date, b->birth_date)) {
+	bool dates = a->birth_date[0] && b->birth_date[0] && !est;
+	if (dates && !strcmp(a->birth_date, b->birth_date)) {
 		say(e, "same birth date");
 		return 15;
 	}
@@ -499,20 +504,31 @@ static double birth_points(const struct match_subject *a, const struct match_sub
 	const char *note = est ? " (estimated)" : "";
 	switch (dy) {
 	case 0:
+		if (dates) {
+			say(e, "same birth year, another date");
+			return -5;
+		}
 		say(e, "same birth year%s", note);
-		return a->birth_date[0] && b->birth_date[0] && !est ? 12 : 14;
+		return 14;
 	case 1:
 		say(e, "born 1 year apart%s", note);
-		return est ? 12 : 8;
+		return est ? 12 : dates ? -5 : 8;
 	case 2:
 		say(e, "born 2 years apart%s", note);
-		return est ? 8 : 3;
+		return est ? -5 : dates ? -10 : 3;
 	default:
 		say(e, "born %d years apart%s", dy, note);
 		if (dy <= 5)
-			return est ? 3 : -10;
+			return est ? -5 : -10;
 		return -20;
 	}
+}
+
+/* Both birth dates known (not estimated) and equal. */
+static bool same_known_date(const struct match_subject *a, const struct match_subject *b)
+{
+	return a->birth_date[0] && !a->birth_estimated && !b->birth_estimated &&
+	       !strcmp(a->birth_date, b->birth_date);
 }
 
 static bool same_id(const struct match_subject *a, const struct match_subject *b, bool *doc,
@@ -592,6 +608,13 @@ static void score_pair(const struct match_subject *a, const struct match_subject
 			score += 10;
 			say(&e, "same phone");
 		}
+	} else if (sp < 0 && !same_known_date(a, b) && score >= MATCH_DUPLICATE_THRESHOLD) {
+		/* Names and a birth year alone: among a million people, Zahra
+		 * Karimi born about 1974 has hundreds of namesakes. Without the
+		 * father's name, a document, a phone or the same known birth
+		 * date nothing confirms it is the same person. */
+		score = MATCH_DUPLICATE_THRESHOLD - 1;
+		say(&e, "no father's name to compare");
 	}
 	r->score = clamp_score(score);
 }

@@ -154,8 +154,10 @@ class SearchTest(ApiTestCase):
         first = self.new_person(given_name="Khadija", family_name="Rahimi", father_name="Nabi",
                                 sex="F", birth_date="1990-04-04",
                                 documents=[{"type": "tazkira", "number": "TZ-555-01"}])
+        # her age guessed this time: a year off, marked as estimated
         body = {"given_name": "Khadijeh", "family_name": "Rahimy", "father_name": "Nabi",
-                "sex": "F", "birth_date": "1991-01-01", "check_duplicates": True}
+                "sex": "F", "birth_date": "1991-01-01", "birth_date_estimated": True,
+                "check_duplicates": True}
         before = self.server.snapshot()
         r = self.cw.post("/persons", body)
         p = self.assertProblem(r, 409, message="duplicate_override_reason")

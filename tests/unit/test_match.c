@@ -205,13 +205,48 @@ static void test_pair_scores(void **state)
 	struct match_subject a, b;
 	struct match_result r;
 	struct person p = person("Mohammad Hussain", "Ahmadi", "Ali", "M", "1980-03-01");
-	struct person q = person("Muhammad Hossein", "Ahmady", "Ali", "M", "1981-05-02");
+	struct person q = person("Muhammad Hossein", "Ahmady", "Ali", "M", "1981-01-01");
+	q.birth_date_estimated = true;
 	match_subject_from_person(&a, &p);
 	match_subject_from_person(&b, &q);
 	match_score(&a, &b, &r);
 	assert_true(r.score >= MATCH_DUPLICATE_THRESHOLD);
 	assert_non_null(strstr(r.explanation, "same father's name"));
-	assert_non_null(strstr(r.explanation, "born 1 year apart"));
+	assert_non_null(strstr(r.explanation, "born 1 year apart (estimated)"));
+
+	/* two known birth dates that differ: a namesake, not the same person */
+	q = person("Muhammad Hossein", "Ahmady", "Ali", "M", "1981-05-02");
+	match_subject_from_person(&b, &q);
+	match_score(&a, &b, &r);
+	assert_true(r.score < MATCH_DUPLICATE_THRESHOLD);
+	q = person("Mohammad Hussain", "Ahmadi", "Ali", "M", "1980-09-17");
+	match_subject_from_person(&b, &q);
+	match_score(&a, &b, &r);
+	assert_true(r.score < MATCH_DUPLICATE_THRESHOLD);
+	assert_non_null(strstr(r.explanation, "same birth year, another date"));
+
+	/* names and a birth year alone confirm nothing ... */
+	p = person("Zahra", "Karimi", NULL, "F", "1974-01-01");
+	p.birth_date_estimated = true;
+	q = person("Zahra", "Karimi", "Rahim", "F", "1974-01-01");
+	q.birth_date_estimated = true;
+	match_subject_from_person(&a, &p);
+	match_subject_from_person(&b, &q);
+	match_score(&a, &b, &r);
+	assert_true(r.score < MATCH_DUPLICATE_THRESHOLD);
+	assert_non_null(strstr(r.explanation, "same birth year (estimated)"));
+	assert_non_null(strstr(r.explanation, "no father's name to compare"));
+	/* ... the same known birth date does */
+	p = person("Zahra", "Karimi", NULL, "F", "1974-03-19");
+	q = person("Zahra", "Karimi", "Rahim", "F", "1974-03-19");
+	match_subject_from_person(&a, &p);
+	match_subject_from_person(&b, &q);
+	match_score(&a, &b, &r);
+	assert_true(r.score >= MATCH_DUPLICATE_THRESHOLD);
+	assert_non_null(strstr(r.explanation, "same birth date"));
+
+	p = person("Mohammad Hussain", "Ahmadi", "Ali", "M", "1980-03-01");
+	match_subject_from_person(&a, &p);
 
 	/* father differs and ten years apart: not a duplicate */
 	q = person("Muhammad Hossein", "Ahmady", "Karim", "M", "1990-05-02");
