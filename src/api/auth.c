@@ -36,6 +36,17 @@
 
 /* ---- who is calling ---- */
 
+static void principal_of(const struct user *u, struct principal *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->user_id = u->id;
+	out->username = u->username;
+	out->display_name = u->display_name;
+	out->roles = u->roles;
+	out->office_ids = u->office_ids;
+	out->n_offices = u->n_offices;
+}
+
 int api__load_principal(struct db *db, struct arena *a, int64_t user_id, struct principal *out)
 {
 	struct user u;
@@ -44,13 +55,7 @@ int api__load_principal(struct db *db, struct arena *a, int64_t user_id, struct 
 		return rc;
 	if (u.disabled)
 		return 0;
-	memset(out, 0, sizeof(*out));
-	out->user_id = u.id;
-	out->username = u.username;
-	out->display_name = u.display_name;
-	out->roles = u.roles;
-	out->office_ids = u.office_ids;
-	out->n_offices = u.n_offices;
+	principal_of(&u, out);
 	return 1;
 }
 
@@ -110,8 +115,9 @@ static int resolve_bearer(struct db *db, struct arena *a, const struct api_reque
 		return AUTH_BAD_TOKEN;
 	char hash[65];
 	secret_sha256_hex(arena_strndup(a, tok, len), hash);
-	int64_t token_id = 0, user_id = 0;
-	int rc = tokens_lookup(db, hash, in->now, &token_id, &user_id);
+	int64_t token_id = 0;
+	struct user u;
+	int rc = tokens_caller(db, a, hash, in->now, &token_id, &u);
 	if (rc < 0) {
 		*db_rc = rc;
 		return AUTH_STORE;
@@ -119,13 +125,7 @@ static int resolve_bearer(struct db *db, struct arena *a, const struct api_reque
 	if (rc == 0)
 		return AUTH_BAD_TOKEN;
 	struct principal *p = arena_alloc(a, sizeof(*p));
-	rc = api__load_principal(db, a, user_id, p);
-	if (rc < 0) {
-		*db_rc = rc;
-		return AUTH_STORE;
-	}
-	if (rc == 0)
-		return AUTH_BAD_TOKEN;
+	principal_of(&u, p);
 	p->token_id = token_id;
 	*who = p;
 	return AUTH_OK;
@@ -138,9 +138,10 @@ static int resolve_session(struct db *db, struct arena *a, const struct api_requ
 		return AUTH_BAD_COOKIE;
 	char hash[65];
 	secret_sha256_hex(secret, hash);
-	int64_t session_id = 0, user_id = 0;
+	int64_t session_id = 0;
 	const char *csrf = NULL;
-	int rc = sessions_lookup(db, a, hash, in->now, &session_id, &user_id, &csrf);
+	struct user u;
+	int rc = sessions_caller(db, a, hash, in->now, &session_id, &csrf, &u);
 	if (rc < 0) {
 		*db_rc = rc;
 		return AUTH_STORE;
@@ -148,13 +149,7 @@ static int resolve_session(struct db *db, struct arena *a, const struct api_requ
 	if (rc == 0)
 		return AUTH_BAD_COOKIE;
 	struct principal *p = arena_alloc(a, sizeof(*p));
-	rc = api__load_principal(db, a, user_id, p);
-	if (rc < 0) {
-		*db_rc = rc;
-		return AUTH_STORE;
-	}
-	if (rc == 0)
-		return AUTH_BAD_COOKIE;
+	principal_of(&u, p);
 	p->session_id = session_id;
 	p->csrf_token = csrf;
 	*who = p;

@@ -295,10 +295,12 @@ static void problem_unauthorized(struct resp *out, int auth)
 	resp_header(out, "WWW-Authenticate", "Bearer");
 }
 
+/* The problem response for a database failure; what and db name it in the
+ * log (db NULL: logged already). */
 static void problem_db(struct resp *out, struct db *db, int rc, const char *what)
 {
 	if (rc == DB_BUSY || rc == DB_UNAVAILABLE) {
-		if (rc == DB_UNAVAILABLE)
+		if (rc == DB_UNAVAILABLE && db)
 			log_error("%s: database unavailable: %s", what, db_errmsg(db));
 		resp_problem(out, 503, NULL,
 		             rc == DB_BUSY ? "the database is busy; try again in a moment"
@@ -306,10 +308,17 @@ static void problem_db(struct resp *out, struct db *db, int rc, const char *what
 		resp_header(out, "Retry-After", "1");
 		return;
 	}
-	log_error("%s: %s", what, db_errmsg(db));
+	if (db)
+		log_error("%s: %s", what, db_errmsg(db));
 	resp_problem(out, 500, NULL,
 	             "the database reported an error; nothing was changed. Try again, or ask an "
 	             "administrator to look at the server log");
+}
+
+void api__audit_failed(struct resp *out, int rc)
+{
+	out->nheaders = 0;
+	problem_db(out, NULL, rc, "recording a file read in the audit log");
 }
 
 /* A refused request, for the audit log: "auth.forbidden" (403: signed in
@@ -397,6 +406,7 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 	bool in_tx = false;
 	api__resp_init(out, a);
 	in->log_user = in->preauth && in->who ? in->who->username : NULL;
+	in->read_audit_pending = false;
 
 	struct route_match m;
 	int rc = router_match(in->routes ? in->routes : api_routes(), in->method, in->path, a, &m);
@@ -527,6 +537,16 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 				db_rollback(db);
 				out->nheaders = 0;
 				problem_db(out, db, rc, "committing");
+			} else if (req.read_audit.action && in->defer_read_audit) {
+				in->read_audit = (struct audit_entry){
+				    .at = api_now_text(&req),
+				    .user_id = who ? who->user_id : 0,
+				    .client = in->client_addr,
+				    .action = req.read_audit.action,
+				    .entity = req.read_audit.entity,
+				    .entity_id = req.read_audit.id,
+				};
+				in->read_audit_pending = true;
 			} else if (req.read_audit.action) {
 				append_read_audit(db, &req, out);
 			}

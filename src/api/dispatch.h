@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "store/misc.h"
 
 struct api_kv {
 	const char *key, *value;
@@ -36,6 +37,14 @@ struct api_request {
 	const struct route *routes;
 	/* out: the user name for the request log line, NULL when anonymous */
 	const char *log_user;
+	/* The server sets defer_read_audit: the audit row of a file read is
+	 * then not written here but left in read_audit (strings in the arena)
+	 * with read_audit_pending set, and the caller must have it committed
+	 * before it sends the response, or send api__audit_failed's instead
+	 * (store/audit_queue.h). Otherwise api__run writes the row itself. */
+	bool defer_read_audit;
+	bool read_audit_pending; /* out */
+	struct audit_entry read_audit;
 };
 
 /* What req->conn points to (for req_query and req_header). */
@@ -50,6 +59,11 @@ struct api_conn {
  * handler. out is initialised here (its body is the caller's to release).
  * Returns out->status. */
 int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp *out);
+
+/* Replaces the response to a file read whose audit row could not be
+ * committed (rc a negative DB_* code, already logged): 503 when the
+ * database is busy or unavailable, else 500. */
+void api__audit_failed(struct resp *out, int rc);
 
 /* Sets up an empty response allocating from a. */
 void api__resp_init(struct resp *out, struct arena *a);

@@ -15,7 +15,14 @@
  *     are queued on the final call only (except to refuse a body we will not
  *     read, see on_request);
  *   - every call with body data must set *upload_data_size = 0;
- *   - there are no default connection limits or timeouts. */
+ *   - there are no default connection limits or timeouts.
+ *
+ * A file read (GET /persons/{id} and the like) is answered only once its
+ * audit row is committed. The pool thread does not wait for that: it
+ * suspends the connection and hands the row to the audit queue
+ * (store/audit_queue.h), whose writer commits the rows of many requests in
+ * one transaction, then resumes each connection with its response, or
+ * with an error in place of the data when the row could not be written. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -25,6 +32,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +46,7 @@
 #include "api/dispatch.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "store/audit_queue.h"
 #include "store/db.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -76,6 +85,7 @@ enum phase {
 	PHASE_NEW,     /* headers known, handler not called yet */
 	PHASE_READING, /* collecting the body */
 	PHASE_SLOW,    /* suspended, on the slow pool */
+	PHASE_AUDIT,   /* suspended, its read's audit row on the audit queue */
 	PHASE_READY,   /* response built, to be queued */
 	PHASE_SENT,
 };
@@ -98,6 +108,7 @@ struct request_state {
 	struct resp resp;
 	int status;                 /* sent status, 0 until queued */
 	enum count counted;         /* which srv counter holds it */
+	struct audit_wait audit;    /* its place on the audit queue */
 	struct request_state *next; /* slow queue link */
 };
 
@@ -117,6 +128,7 @@ struct server {
 	struct MHD_Daemon *daemon;
 	pthread_key_t db_key;
 	struct slow_pool slow;
+	struct audit_queue *audit;
 	atomic_int receiving, processing;
 	atomic_bool stopping;
 };
@@ -467,6 +479,41 @@ static void slow_stop(struct server *srv)
 	pthread_mutex_destroy(&p->mu);
 }
 
+/* ---- file reads: the audit queue ---- */
+
+/* On the audit writer's thread, once the row is committed (rc DB_OK) or
+ * not: the response stays or becomes the error, and the connection
+ * resumes. Nothing else touches st while its connection is suspended; the
+ * pool thread takes it up again only after MHD_resume_connection (which
+ * takes a lock of libmicrohttpd's), so no lock of ours is needed. */
+static void audit_done(struct audit_wait *w, int rc)
+{
+	struct request_state *st =
+	    (struct request_state *)((char *)w - offsetof(struct request_state, audit));
+	if (rc < 0)
+		api__audit_failed(&st->resp, rc);
+	st->phase = PHASE_READY;
+	/* MHD calls the access handler again, which queues the response */
+	MHD_resume_connection(st->conn);
+}
+
+/* Suspends the connection until its audit row is committed. */
+static enum MHD_Result wait_for_audit(struct server *srv, struct request_state *st)
+{
+	st->audit.entry = st->in.read_audit;
+	st->audit.done = audit_done;
+	/* suspend before the row is visible, so a resume can never come first */
+	st->phase = PHASE_AUDIT;
+	MHD_suspend_connection(st->conn);
+	if (audit_queue_submit(srv->audit, &st->audit))
+		return MHD_YES;
+	/* the queue has stopped: the server is stopping (the drain timed out) */
+	api__audit_failed(&st->resp, DB_UNAVAILABLE);
+	st->phase = PHASE_READY;
+	MHD_resume_connection(st->conn);
+	return MHD_YES;
+}
+
 /* ---- the access handler ---- */
 
 static bool declared_too_large(struct request_state *st, size_t *declared)
@@ -518,6 +565,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	case PHASE_READING:
 		break;
 	case PHASE_SLOW: /* not expected while suspended */
+	case PHASE_AUDIT:
 		return MHD_YES;
 	case PHASE_READY:
 		return send_response(st);
@@ -555,10 +603,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return hand_off(srv, st);
 
 	struct db *db = thread_db(srv);
-	if (db)
-		api__run(db, &st->arena, &st->in, &st->resp);
-	else
+	if (!db) {
 		problem_unavailable(st, "the database cannot be opened; try again later");
+		return send_response(st);
+	}
+	st->in.defer_read_audit = true;
+	api__run(db, &st->arena, &st->in, &st->resp);
+	if (st->in.read_audit_pending)
+		return wait_for_audit(srv, st);
 	return send_response(st);
 }
 
@@ -701,6 +753,8 @@ int server_run(const struct server_config *cfg, char **cause)
 	if (slow_start(&srv, cause) < 0)
 		goto out;
 	slow_started = true;
+	if (audit_queue_start(&srv.audit, cfg->db_url, cause) < 0)
+		goto out;
 
 	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : 0;
 	if (!threads) {
@@ -764,9 +818,12 @@ int server_run(const struct server_config *cfg, char **cause)
 		}
 		nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
 	}
-	/* the slow pool first: its requests belong to suspended connections */
+	/* the slow pool and the audit queue first: their requests belong to
+	 * suspended connections. A pool thread still running after the drain
+	 * finds the queue stopped (not freed) and answers 503. */
 	slow_stop(&srv);
 	slow_started = false;
+	audit_queue_stop(srv.audit);
 	MHD_stop_daemon(srv.daemon); /* joins the pool: their databases close */
 	srv.daemon = NULL;
 	if (listen_fd != MHD_INVALID_SOCKET)
@@ -779,6 +836,8 @@ out:
 		MHD_stop_daemon(srv.daemon);
 	if (slow_started)
 		slow_stop(&srv);
+	audit_queue_stop(srv.audit);
+	audit_queue_free(srv.audit); /* the pool threads are gone */
 	if (key_made)
 		pthread_key_delete(srv.db_key);
 	/* forget signals that came during the shutdown, then unblock */

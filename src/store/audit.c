@@ -61,61 +61,69 @@ void audit_hash(const struct audit_record *r, const char *prev_hash, char out[65
 	sodium_bin2hex(out, 65, digest, sizeof(digest));
 }
 
-/* Appends e to the chain. The first statement bumps audit_head's id and
- * takes its row lock (PostgreSQL) or the write lock (SQLite, which the
- * request already holds): the previous hash it returns cannot change
- * before this transaction ends. */
-int audit_write(struct db *db, const struct audit_entry *e)
+/* Appends e[0..n-1] to the chain, in that order. The first statement
+ * reserves n ids by bumping audit_head's last id and takes its row lock
+ * (PostgreSQL) or the write lock (SQLite, which the caller already holds):
+ * the previous hash it returns cannot change before this transaction ends.
+ * audit_head is written twice per call whatever n is, which is what makes
+ * a batch cheaper than n single appends (store/audit_queue.h). */
+int audit_write_batch(struct db *db, const struct audit_entry *e, int n)
 {
 	char now[32], hash[65], prev[65];
-	if (!e->at)
-		time_rfc3339(time(NULL), now);
-	struct db_stmt *st = db_prepare(db, "UPDATE audit_head SET last_id = last_id + 1 WHERE "
+	if (n <= 0)
+		return DB_OK;
+	time_rfc3339(time(NULL), now);
+	struct db_stmt *st = db_prepare(db, "UPDATE audit_head SET last_id = last_id + ?1 WHERE "
 	                                    "id = 1 RETURNING last_id, last_hash");
+	db_bind_int(st, 1, n);
 	int rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERROR; /* no head row: migration 0004 missing */
-	struct audit_record r = {
-	    .id = db_col_int(st, 0),
-	    .at = e->at ? e->at : now,
-	    .user_id = e->user_id > 0 ? e->user_id : 0,
-	    .client = e->client,
-	    .action = e->action,
-	    .entity = e->entity,
-	    .entity_id = e->entity && e->entity_id > 0 ? e->entity_id : 0,
-	    .detail = e->detail,
-	};
+	int64_t first_id = db_col_int(st, 0) - n + 1;
 	const char *p = db_col_text(st, 1);
 	snprintf(prev, sizeof(prev), "%s", p ? p : AUDIT_GENESIS);
 	if ((rc = db_exec_stmt(st)))
 		return rc;
-	audit_hash(&r, prev, hash);
 
-	st = db_prepare(db, "INSERT INTO audit_log (id, at, user_id, client_addr, action, entity, "
-	                    "entity_id, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	                    "?7, ?8, ?9, ?10)");
-	db_bind_int(st, 1, r.id);
-	db_bind_text(st, 2, r.at);
-	if (r.user_id)
-		db_bind_int(st, 3, r.user_id);
-	else
-		db_bind_null(st, 3);
-	db_bind_text(st, 4, r.client);
-	db_bind_text(st, 5, r.action);
-	db_bind_text(st, 6, r.entity);
-	if (r.entity_id)
-		db_bind_int(st, 7, r.entity_id);
-	else
-		db_bind_null(st, 7);
-	db_bind_text(st, 8, r.detail);
-	db_bind_text(st, 9, prev);
-	db_bind_text(st, 10, hash);
-	if ((rc = db_exec_stmt(st)))
-		return rc;
+	for (int i = 0; i < n; i++) {
+		struct audit_record r = {
+		    .id = first_id + i,
+		    .at = e[i].at ? e[i].at : now,
+		    .user_id = e[i].user_id > 0 ? e[i].user_id : 0,
+		    .client = e[i].client,
+		    .action = e[i].action,
+		    .entity = e[i].entity,
+		    .entity_id = e[i].entity && e[i].entity_id > 0 ? e[i].entity_id : 0,
+		    .detail = e[i].detail,
+		};
+		audit_hash(&r, prev, hash);
+		st = db_prepare(db,
+		                "INSERT INTO audit_log (id, at, user_id, client_addr, action, "
+		                "entity, entity_id, detail, prev_hash, hash) VALUES (?1, ?2, ?3, "
+		                "?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+		db_bind_int(st, 1, r.id);
+		db_bind_text(st, 2, r.at);
+		db_bind_id(st, 3, r.user_id);
+		db_bind_text(st, 4, r.client);
+		db_bind_text(st, 5, r.action);
+		db_bind_text(st, 6, r.entity);
+		db_bind_id(st, 7, r.entity_id);
+		db_bind_text(st, 8, r.detail);
+		db_bind_text(st, 9, prev);
+		db_bind_text(st, 10, hash);
+		if ((rc = db_exec_stmt(st)))
+			return rc;
+		memcpy(prev, hash, sizeof(prev));
+	}
 
 	st = db_prepare(db, "UPDATE audit_head SET last_hash = ?1 WHERE id = 1");
-	db_bind_text(st, 1, hash);
+	db_bind_text(st, 1, prev);
 	return db_exec_stmt(st);
+}
+
+int audit_write(struct db *db, const struct audit_entry *e)
+{
+	return audit_write_batch(db, e, 1);
 }
 
 #define RECORD_COLS                                                                                \

@@ -374,6 +374,120 @@ int sessions_create(struct db *db, int64_t user_id, const char *token_hash, cons
 /* A session is live while now is before its absolute expiry and within
  * SESSION_IDLE_SECONDS of its last use. Sliding last_seen_at is best effort:
  * when the write lock is busy the session stays valid and slides next time. */
+/* Slides a session's last_seen_at (at most every TOUCH_EVERY_SECONDS): 1,
+ * or a DB_* error (busy is not one: the next request slides it). */
+static int touch_session(struct db *db, int64_t sid, int64_t last_seen, time_t now)
+{
+	if ((int64_t)now - last_seen < TOUCH_EVERY_SECONDS)
+		return 1;
+	struct db_stmt *st = db_prepare(db, "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 "
+	                                    "AND last_seen_at < ?2");
+	db_bind_int(st, 1, sid);
+	db_bind_int(st, 2, (int64_t)now);
+	int rc = db_exec_stmt(st);
+	return rc && rc != DB_BUSY ? rc : 1;
+}
+
+/* The same for an API token's last_used_at. */
+static int touch_token(struct db *db, int64_t tid, int64_t last_used, time_t now)
+{
+	if ((int64_t)now - last_used < TOUCH_EVERY_SECONDS)
+		return 1;
+	struct db_stmt *st =
+	    db_prepare(db, "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1");
+	db_bind_int(st, 1, tid);
+	db_bind_int(st, 2, (int64_t)now);
+	int rc = db_exec_stmt(st);
+	return rc && rc != DB_BUSY ? rc : 1;
+}
+
+/* The caller look-up (tokens_caller, sessions_caller): the CTE `caller`
+ * (credential id, user id, last touch, CSRF token) of the credential, then
+ * one row for the user (kind 0), one per role (1) and one per office (2,
+ * by id). */
+#define CALLER_ROWS                                                                                \
+	"SELECT 0, c.cred_id, c.user_id, c.seen, u.username, u.display_name, c.csrf FROM caller "  \
+	"c JOIN users u ON u.id = c.user_id "                                                      \
+	"UNION ALL SELECT 1, 0, 0, 0, r.role, NULL, NULL FROM caller c JOIN user_roles r ON "      \
+	"r.user_id = c.user_id "                                                                   \
+	"UNION ALL SELECT 2, o.id, 0, 0, o.code, NULL, NULL FROM caller c JOIN user_offices uo "   \
+	"ON uo.user_id = c.user_id JOIN offices o ON o.id = uo.office_id "                         \
+	"ORDER BY 1, 2"
+
+/* Reads CALLER_ROWS into u: 1, 0 when there is no caller, or an error. */
+static int read_caller(struct db_stmt *st, struct arena *a, int64_t *cred_id, int64_t *seen,
+                       const char **csrf, struct user *u)
+{
+	int rc, cap = 0;
+	bool found = false;
+	memset(u, 0, sizeof(*u));
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t kind = db_col_int(st, 0);
+		if (kind == 0) {
+			found = true;
+			*cred_id = db_col_int(st, 1);
+			u->id = db_col_int(st, 2);
+			*seen = db_col_int(st, 3);
+			u->username = db_col_dup(st, a, 4);
+			u->display_name = db_col_dup(st, a, 5);
+			if (csrf)
+				*csrf = db_col_dup(st, a, 6);
+		} else if (kind == 1) {
+			u->roles |= role_parse(db_col_text(st, 4));
+		} else {
+			if (u->n_offices == cap) {
+				int ncap = cap ? cap * 2 : 8;
+				int64_t *ids = arena_alloc(a, sizeof(*ids) * (size_t)ncap);
+				const char **codes = arena_alloc(a, sizeof(*codes) * (size_t)ncap);
+				if (cap) {
+					memcpy(ids, u->office_ids, sizeof(*ids) * (size_t)cap);
+					memcpy(codes, u->office_codes,
+					       sizeof(*codes) * (size_t)cap);
+				}
+				u->office_ids = ids;
+				u->office_codes = codes;
+				cap = ncap;
+			}
+			u->office_ids[u->n_offices] = db_col_int(st, 1);
+			u->office_codes[u->n_offices] = db_col_dup(st, a, 4);
+			u->n_offices++;
+		}
+	}
+	if (rc != DB_DONE)
+		return rc;
+	return found ? 1 : 0;
+}
+
+int tokens_caller(struct db *db, struct arena *a, const char *token_hash, time_t now,
+                  int64_t *cred_id, struct user *u)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "WITH caller AS (SELECT t.id AS cred_id, t.user_id AS user_id, "
+	        "coalesce(t.last_used_at, 0) AS seen, CAST(NULL AS TEXT) AS csrf FROM api_tokens t "
+	        "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1 AND t.revoked_at IS NULL "
+	        "AND u.disabled = 0) " CALLER_ROWS);
+	db_bind_text(st, 1, token_hash);
+	int64_t seen = 0;
+	int rc = read_caller(st, a, cred_id, &seen, NULL, u);
+	return rc == 1 ? touch_token(db, *cred_id, seen, now) : rc;
+}
+
+int sessions_caller(struct db *db, struct arena *a, const char *token_hash, time_t now,
+                    int64_t *cred_id, const char **csrf, struct user *u)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "WITH caller AS (SELECT s.id AS cred_id, s.user_id AS user_id, s.last_seen_at AS "
+	        "seen, s.csrf_token AS csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE "
+	        "s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 AND u.disabled = "
+	        "0) " CALLER_ROWS);
+	db_bind_text(st, 1, token_hash);
+	db_bind_int(st, 2, (int64_t)now);
+	db_bind_int(st, 3, (int64_t)now - SESSION_IDLE_SECONDS);
+	int64_t seen = 0;
+	int rc = read_caller(st, a, cred_id, &seen, csrf, u);
+	return rc == 1 ? touch_session(db, *cred_id, seen, now) : rc;
+}
+
 int sessions_lookup(struct db *db, struct arena *a, const char *token_hash, time_t now,
                     int64_t *session_id, int64_t *user_id, const char **csrf)
 {
@@ -398,16 +512,7 @@ int sessions_lookup(struct db *db, struct arena *a, const char *token_hash, time
 	rc = db_exec_stmt(st);
 	if (rc)
 		return rc;
-	if ((int64_t)now - last_seen >= TOUCH_EVERY_SECONDS) {
-		st = db_prepare(db, "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND "
-		                    "last_seen_at < ?2");
-		db_bind_int(st, 1, sid);
-		db_bind_int(st, 2, (int64_t)now);
-		rc = db_exec_stmt(st);
-		if (rc && rc != DB_BUSY)
-			return rc;
-	}
-	return 1;
+	return touch_session(db, sid, last_seen, now);
 }
 
 int sessions_delete(struct db *db, int64_t session_id)
@@ -458,15 +563,7 @@ int tokens_lookup(struct db *db, const char *token_hash, time_t now, int64_t *to
 	rc = db_exec_stmt(st);
 	if (rc)
 		return rc;
-	if ((int64_t)now - last_used >= TOUCH_EVERY_SECONDS) {
-		st = db_prepare(db, "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1");
-		db_bind_int(st, 1, tid);
-		db_bind_int(st, 2, (int64_t)now);
-		rc = db_exec_stmt(st);
-		if (rc && rc != DB_BUSY)
-			return rc;
-	}
-	return 1;
+	return touch_token(db, tid, last_used, now);
 }
 
 int tokens_revoke(struct db *db, int64_t token_id, time_t now)

@@ -600,6 +600,63 @@ static void tokens_work_until_revoked(void **state)
 	assert_int_equal(tokens_lookup(f->db, "h3", T0 + 301, &found_tid, &found_uid), 0);
 }
 
+/* ---- the caller of a request ---- */
+
+/* tokens_caller and sessions_caller answer in one statement what
+ * tokens_lookup / sessions_lookup and users_get answered in four: the same
+ * credentials are live, with the user's roles and offices. */
+static void the_caller_comes_with_roles_and_offices(void **state)
+{
+	struct fx *f = *state;
+	int64_t offices[2] = {add_office(f, "THR", "Tehran"), add_office(f, "MHD", "Mashhad")};
+	int64_t uid = add_user(f, "zahra", ROLE_CASEWORKER | ROLE_SUPERVISOR, offices, 2);
+	int64_t bare = add_user(f, "reza", 0, NULL, 0);
+	int64_t sid, tid, bare_tid, cred;
+	const char *csrf = NULL;
+	struct user u;
+	assert_int_equal(sessions_create(f->db, uid, "sh", "csrf1", NULL, T0, T0 + 3600, &sid),
+	                 DB_OK);
+	assert_int_equal(tokens_create(f->db, uid, "script", "th", T0, &tid), DB_OK);
+	assert_int_equal(tokens_create(f->db, bare, "script", "bare", T0, &bare_tid), DB_OK);
+
+	assert_int_equal(tokens_caller(f->db, &f->a, "th", T0 + 5, &cred, &u), 1);
+	assert_int_equal(cred, tid);
+	assert_int_equal(u.id, uid);
+	assert_string_equal(u.username, "zahra");
+	assert_string_equal(u.display_name, "Zahra Ahmadi");
+	assert_int_equal(u.roles, ROLE_CASEWORKER | ROLE_SUPERVISOR);
+	assert_int_equal(u.n_offices, 2);
+	assert_int_equal(u.office_ids[0], offices[0]);
+	assert_int_equal(u.office_ids[1], offices[1]);
+	assert_string_equal(u.office_codes[1], "MHD");
+	assert_int_equal(sessions_caller(f->db, &f->a, "sh", T0 + 5, &cred, &csrf, &u), 1);
+	assert_int_equal(cred, sid);
+	assert_string_equal(csrf, "csrf1");
+	assert_int_equal(u.roles, ROLE_CASEWORKER | ROLE_SUPERVISOR);
+	assert_int_equal(u.n_offices, 2);
+	/* a user without roles or offices is still the caller */
+	assert_int_equal(tokens_caller(f->db, &f->a, "bare", T0 + 5, &cred, &u), 1);
+	assert_int_equal(u.id, bare);
+	assert_int_equal(u.roles, 0);
+	assert_int_equal(u.n_offices, 0);
+	/* unknown credentials; a token is not a session */
+	assert_int_equal(tokens_caller(f->db, &f->a, "nope", T0 + 5, &cred, &u), 0);
+	assert_int_equal(sessions_caller(f->db, &f->a, "th", T0 + 5, &cred, &csrf, &u), 0);
+	/* idle past 30 minutes, or past the absolute expiry: no session */
+	assert_int_equal(sessions_caller(f->db, &f->a, "sh", T0 + 31 * 60, &cred, &csrf, &u), 0);
+	assert_int_equal(sessions_create(f->db, uid, "sh2", "c", NULL, T0, T0 + 600, &sid), DB_OK);
+	assert_int_equal(sessions_caller(f->db, &f->a, "sh2", T0 + 599, &cred, &csrf, &u), 1);
+	assert_int_equal(sessions_caller(f->db, &f->a, "sh2", T0 + 600, &cred, &csrf, &u), 0);
+	/* a disabled user is nobody, until enabled again */
+	assert_int_equal(users_set_disabled(f->db, uid, true, NOW, 0), DB_OK);
+	assert_int_equal(tokens_caller(f->db, &f->a, "th", T0 + 6, &cred, &u), 0);
+	assert_int_equal(users_set_disabled(f->db, uid, false, NOW, 0), DB_OK);
+	assert_int_equal(tokens_caller(f->db, &f->a, "th", T0 + 7, &cred, &u), 1);
+	/* a revoked token is nobody */
+	assert_int_equal(tokens_revoke(f->db, tid, T0 + 8), 1);
+	assert_int_equal(tokens_caller(f->db, &f->a, "th", T0 + 9, &cred, &u), 0);
+}
+
 /* ---- sequences and audit ---- */
 
 static void sequences_are_gapless_and_rollback_gives_numbers_back(void **state)
@@ -691,6 +748,7 @@ int main(void)
 	    T(ending_access_removes_sessions_and_revokes_tokens),
 	    T(sessions_live_until_idle_or_absolute_expiry),
 	    T(tokens_work_until_revoked),
+	    T(the_caller_comes_with_roles_and_offices),
 	    T(sequences_are_gapless_and_rollback_gives_numbers_back),
 	    T(audit_rows_are_append_only),
 	};
