@@ -28,7 +28,6 @@
 #define POSTINGS_CAP   1000  /* rows read per key at most */
 #define ENOUGH_FOUND   100   /* candidates from selective keys that make ... */
 #define SINGLE_CAP     300   /* ... a single name this common not worth reading */
-#define CANDIDATES_MAX 200   /* scored per search */
 #define LOADS_MAX      400   /* rows read per search, out-of-scope ones included */
 #define MAP_SIZE       32768 /* candidate hash slots (power of two) */
 #define NEIGHBOURS_MAX 10    /* vocabulary neighbours per query skeleton */
@@ -117,6 +116,7 @@ struct scratch {
 	struct match_subject cand;
 	int64_t post[POSTINGS_CAP];
 	int post_year[POSTINGS_CAP];
+	int64_t load[LOADS_MAX];
 	struct slot top[MAP_SIZE];
 };
 
@@ -307,6 +307,30 @@ static bool office_ok(const struct match_search_opts *o, int64_t office_id)
 	return false;
 }
 
+/* Scoring the candidates' rows as they are read. */
+struct scoring {
+	const struct match_subject *q;
+	const struct match_search_opts *o;
+	struct arena *a;
+	struct match_subject *cand;
+	struct match_hit *h; /* room for LOADS_MAX */
+	int n;
+};
+
+static void score_row(void *ctx, const struct matchdb_row *row)
+{
+	struct scoring *sg = ctx;
+	if (!office_ok(sg->o, row->office_id) || sg->n >= LOADS_MAX)
+		return;
+	match__subject_from_row(sg->cand, row);
+	struct match_result r;
+	match_score(sg->q, sg->cand, &r);
+	if (r.score < sg->o->min_score)
+		return;
+	sg->h[sg->n++] =
+	    (struct match_hit){row->person_id, r.score, arena_strdup(sg->a, r.explanation)};
+}
+
 int match_search(struct db *db, struct arena *a, const struct match_subject *q,
                  const struct match_search_opts *o, struct match_hit **hits, int *nhits)
 {
@@ -342,6 +366,11 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 			int kind = ks->k[i].kind;
 			bool single = kind == KEY_SINGLE || kind == KEY_FUZZY;
 			if (single != (phase == 1))
+				continue;
+			/* a typo's neighbour alone (0.6 of one word) only ranks
+			 * among a few candidates; with plenty found its pairs
+			 * have said what it adds */
+			if (kind == KEY_FUZZY && map->used >= LOADS_MAX)
 				continue;
 			int cap = single && map->used >= ENOUGH_FOUND ? SINGLE_CAP : POSTINGS_CAP;
 			static const int windows[] = {BIRTH_WINDOW, 1, 0};
@@ -406,34 +435,19 @@ int match_search(struct db *db, struct arena *a, const struct match_subject *q,
 		c[i].w = cmap_rank(&c[i]);
 	}
 	heaviest(c, nc, LOADS_MAX);
-	struct match_hit *h = arena_alloc(a, sizeof(*h) * CANDIDATES_MAX);
-	int nh = 0, loads = 0;
+	struct scoring sg = {.q = q, .o = o, .a = a, .cand = &sc->cand};
+	sg.h = arena_alloc(a, sizeof(*sg.h) * LOADS_MAX);
+	int nl = 0;
+	for (int i = 0; i < nc && nl < LOADS_MAX; i++)
+		if (c[i].id != o->exclude_id)
+			sc->load[nl++] = c[i].id;
+	/* a key whose person is gone (removed by a writer not yet committed)
+	 * finds no row: skipped */
 	match__memo_begin();
-	for (int i = 0; i < nc && nh < CANDIDATES_MAX && loads < LOADS_MAX; i++) {
-		if (c[i].id == o->exclude_id)
-			continue;
-		struct matchdb_row row;
-		loads++;
-		int got = matchdb_get_for_scoring(db, &tmp, c[i].id, &row, false);
-		if (got < 0) {
-			rc = got;
-			break;
-		}
-		if (got == 0) /* a stale key: removed by a writer not yet committed */
-			continue;
-		if (!office_ok(o, row.office_id))
-			continue;
-		match__subject_from_row(&sc->cand, &row);
-		struct match_result r;
-		match_score(q, &sc->cand, &r);
-		if (r.score < o->min_score)
-			continue;
-		h[nh].person_id = c[i].id;
-		h[nh].score = r.score;
-		h[nh].explanation = arena_strdup(a, r.explanation);
-		nh++;
-	}
+	rc = matchdb_get_many(db, &tmp, sc->load, nl, score_row, &sg);
 	match__memo_end();
+	struct match_hit *h = sg.h;
+	int nh = sg.n;
 	if (rc)
 		goto out;
 	qsort(h, (size_t)nh, sizeof(*h), cmp_hit);

@@ -15,6 +15,22 @@ int matchdb_get(struct db *db, struct arena *a, int64_t person_id, struct matchd
 	return matchdb_get_for_scoring(db, a, person_id, out, true);
 }
 
+/* Fills out from columns (office_id, sex, birth_year, birth_date,
+ * birth_estimated, names, ids) starting at column c of st. */
+static void read_row(struct db_stmt *st, int c, struct arena *a, struct matchdb_row *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->office_id = db_col_int(st, c);
+	const char *sex = db_col_text(st, c + 1);
+	out->sex = sex ? sex[0] : 0;
+	out->birth_year = (int)db_col_int(st, c + 2);
+	out->birth_date =
+	    db_col_is_null(st, c + 3) ? NULL : arena_strdup(a, db_col_text(st, c + 3));
+	out->birth_estimated = db_col_bool(st, c + 4);
+	out->names = arena_strdup(a, db_col_text(st, c + 5));
+	out->ids = arena_strdup(a, db_col_text(st, c + 6));
+}
+
 int matchdb_get_for_scoring(struct db *db, struct arena *a, int64_t person_id,
                             struct matchdb_row *out, bool with_keys)
 {
@@ -31,19 +47,44 @@ int matchdb_get_for_scoring(struct db *db, struct arena *a, int64_t person_id,
 		return 0;
 	if (rc != DB_ROW)
 		return rc;
-	memset(out, 0, sizeof(*out));
+	read_row(st, 0, a, out);
 	out->person_id = person_id;
-	out->office_id = db_col_int(st, 0);
-	const char *sex = db_col_text(st, 1);
-	out->sex = sex ? sex[0] : 0;
-	out->birth_year = (int)db_col_int(st, 2);
-	out->birth_date = db_col_is_null(st, 3) ? NULL : arena_strdup(a, db_col_text(st, 3));
-	out->birth_estimated = db_col_bool(st, 4);
-	out->names = arena_strdup(a, db_col_text(st, 5));
-	out->ids = arena_strdup(a, db_col_text(st, 6));
 	out->keys = with_keys ? arena_strdup(a, db_col_text(st, 7)) : NULL;
 	rc = db_finish(st);
 	return rc ? rc : 1;
+}
+
+int matchdb_get_many(struct db *db, struct arena *a, const int64_t *ids, int n,
+                     void (*fn)(void *ctx, const struct matchdb_row *r), void *ctx)
+{
+	enum { CHUNK = MATCHDB_GET_MANY_CHUNK };
+	for (int from = 0; from < n; from += CHUNK) {
+		/* one round trip for CHUNK persons (PostgreSQL: one instead of
+		 * CHUNK); the unused places are NULL, which matches nothing */
+		struct db_stmt *st = db_prepare(
+		    db,
+		    "SELECT person_id, office_id, sex, birth_year, birth_date, birth_estimated, "
+		    "names, ids FROM match_persons WHERE person_id IN ("
+		    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+		    "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+		    "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)");
+		for (int i = 0; i < CHUNK; i++) {
+			if (from + i < n)
+				db_bind_int(st, i + 1, ids[from + i]);
+			else
+				db_bind_null(st, i + 1);
+		}
+		int rc;
+		while ((rc = db_step(st)) == DB_ROW) {
+			struct matchdb_row row;
+			read_row(st, 1, a, &row);
+			row.person_id = db_col_int(st, 0);
+			fn(ctx, &row);
+		}
+		if (rc != DB_DONE)
+			return rc;
+	}
+	return DB_OK;
 }
 
 int matchdb_put(struct db *db, const struct matchdb_row *r)

@@ -25,6 +25,13 @@ int matchdb_get(struct db *db, struct arena *a, int64_t person_id, struct matchd
 /* The same; without with_keys out->keys is NULL (what scoring needs). */
 int matchdb_get_for_scoring(struct db *db, struct arena *a, int64_t person_id,
                             struct matchdb_row *out, bool with_keys);
+/* The scoring rows (no keys) of the persons ids[0..n): fn is called for
+ * each one found, in no particular order; the rows' strings live in a.
+ * Reads MATCHDB_GET_MANY_CHUNK persons per statement (a round trip on
+ * PostgreSQL). 0 or a negative DB_* error. */
+#define MATCHDB_GET_MANY_CHUNK 32
+int matchdb_get_many(struct db *db, struct arena *a, const int64_t *ids, int n,
+                     void (*fn)(void *ctx, const struct matchdb_row *r), void *ctx);
 /* Inserts or replaces the row of r->person_id. */
 __attribute__((warn_unused_result)) int matchdb_put(struct db *db, const struct matchdb_row *r);
 __attribute__((warn_unused_result)) int matchdb_delete(struct db *db, int64_t person_id);

@@ -533,7 +533,7 @@ static void test_migration_indexes_existing_persons(void **state)
 static void test_namesakes_by_birth_year(void **state)
 {
 	struct arena a = ARENA_INIT;
-	char date[11];
+	char date[16];
 	assert_int_equal(db_begin(db, true), 0);
 	for (int i = 0; i < 500; i++) {
 		int year = 1969 + i % 11;
