@@ -341,8 +341,7 @@ static void joined(const struct match_tokens *t, struct match_token *out)
 }
 
 /* Similarity 0..1 of two spellings, order-free over their tokens (greedy
- * best pairs; a token without a partner counts half). -1 when either is
- * empty. */
+ * best pairs). -1 when either is empty. */
 static double tokens_sim(const struct match_tokens *a, const struct match_tokens *b)
 {
 	if (a->n == 0 || b->n == 0)
@@ -365,8 +364,11 @@ static double tokens_sim(const struct match_tokens *a, const struct match_tokens
 		/* a token that plainly differs contradicts, more than a missing one */
 		sum += best >= 0.4 ? best : best - 0.6;
 	}
+	/* a token without a partner counts as one that differs: Mohammad and
+	 * Mohammad Qasem, Ali and Gholam Ali are two names, not one spelt
+	 * twice (a name written together on one side is met below) */
 	int extra = abs(a->n - b->n);
-	double s = sum / (pairs + 0.5 * extra);
+	double s = sum / (pairs + extra);
 	if (s < 0)
 		s = 0;
 	if (a->n != b->n) { /* written together on one side, apart on the other */
@@ -483,6 +485,19 @@ static void say_father(struct explain *e, double sp)
 		say(e, "father's name alike");
 	else if (sp < 0.4)
 		say(e, "father's name differs");
+	else
+		say(e, "father's names differ in part");
+}
+
+/* Points of the father's names out of full (sp their similarity, >= 0).
+ * Only close spellings count fully: "Mohammad" and "Mohammad Ali" (0.67)
+ * are two fathers more often than one; a plain difference costs 10. */
+static double father_points(double sp, double full)
+{
+	if (sp < 0.5)
+		return -10;
+	double x = (sp - 0.5) / 0.45;
+	return full * (x < 1 ? x : 1);
 }
 
 /* Birth points out of 15 and the phrase. Years when only they are known;
@@ -586,7 +601,7 @@ static void score_pair(const struct match_subject *a, const struct match_subject
 	say_names(&e, sg, sf, swapped);
 	if (sp >= 0) {
 		possible += 15;
-		got += sp >= 0.5 ? 15 * sp : -10;
+		got += father_points(sp, 15);
 		say_father(&e, sp);
 	}
 	if (a->birth_year && b->birth_year) {
@@ -608,13 +623,14 @@ static void score_pair(const struct match_subject *a, const struct match_subject
 			score += 10;
 			say(&e, "same phone");
 		}
-	} else if (sp < 0 && !same_known_date(a, b) && score >= MATCH_DUPLICATE_THRESHOLD) {
+	} else if (sp < 0.6 && !same_known_date(a, b) && score >= MATCH_DUPLICATE_THRESHOLD) {
 		/* Names and a birth year alone: among a million people, Zahra
 		 * Karimi born about 1974 has hundreds of namesakes. Without the
-		 * father's name, a document, a phone or the same known birth
-		 * date nothing confirms it is the same person. */
+		 * father's name agreeing, a document, a phone or the same known
+		 * birth date nothing confirms it is the same person. */
 		score = MATCH_DUPLICATE_THRESHOLD - 1;
-		say(&e, "no father's name to compare");
+		if (sp < 0)
+			say(&e, "no father's name to compare");
 	}
 	r->score = clamp_score(score);
 }
@@ -755,7 +771,7 @@ static void score_query(const struct match_subject *q, const struct match_subjec
 		double sp = field_sim(qq, p->name[MATCH_FATHER], NULL);
 		if (sp >= 0) {
 			possible += 20;
-			got += sp >= 0.5 ? 20 * sp : -10;
+			got += father_points(sp, 20);
 			say_father(&e, sp);
 		}
 	}

@@ -236,6 +236,16 @@ static void test_pair_scores(void **state)
 	assert_true(r.score < MATCH_DUPLICATE_THRESHOLD);
 	assert_non_null(strstr(r.explanation, "same birth year (estimated)"));
 	assert_non_null(strstr(r.explanation, "no father's name to compare"));
+	/* Mohammad and Mohammad Qasem are two fathers, not one spelt twice */
+	p = person("Maryam", "Karimi", "Mohammad", "F", "1954-01-01");
+	p.birth_date_estimated = true;
+	q = person("Maryam", "Karimi", "Mohammad Qasem", "F", "1954-01-01");
+	q.birth_date_estimated = true;
+	match_subject_from_person(&a, &p);
+	match_subject_from_person(&b, &q);
+	match_score(&a, &b, &r);
+	assert_true(r.score < MATCH_DUPLICATE_THRESHOLD);
+	assert_non_null(strstr(r.explanation, "father's names differ in part"));
 	/* ... the same known birth date does */
 	p = person("Zahra", "Karimi", NULL, "F", "1974-03-19");
 	q = person("Zahra", "Karimi", "Rahim", "F", "1974-03-19");
