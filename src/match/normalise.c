@@ -352,13 +352,14 @@ static void latin_fine(const char *word, char *out)
 		}
 	}
 
-	/* a final -eh/-ah is the vowel a; so is a final -e after a consonant */
+	/* a final -eh/-ah is the vowel a; a final -e after a consonant is the
+	 * Y of a final yeh (i or a: Fateme is Fatema, Mehde is Mahdi) */
 	if (len > 3) {
 		if (ends_with(s, len, "eh") || ends_with(s, len, "ah")) {
 			s[len - 2] = 'a';
 			s[--len] = '\0';
 		} else if (s[len - 1] == 'e' && !lat_vowel(s[len - 2])) {
-			s[len - 1] = 'a';
+			s[len - 1] = 'Y';
 		}
 	}
 
@@ -521,8 +522,12 @@ static void persian_fine(const char *utf8, char *out, size_t *o)
 				else
 					sym = 'I';
 				break;
-			case 0x647: /* heh: a final heh after a consonant is the vowel a */
-				sym = (i + 1 == n && n >= 3 && !vowelish(prev)) ? 'a' : 'h';
+			case 0x647: /* heh: a final heh after a consonant or a yeh
+			             * is the vowel a (Zakia, Hadieh), after alef or
+			             * vav a letter (Shah, Kooh) */
+				sym = (i + 1 == n && n >= 3 && (!vowelish(prev) || prev == 'I'))
+				          ? 'a'
+				          : 'h';
 				break;
 			case 0x639: /* ayn */
 				sym = '\'';

@@ -79,6 +79,9 @@ static void test_latin_variants_meet(void **state)
 	    {"Zeynab", "Zainab", "Zaynab", "Zeinab", NULL},
 	    {"Sakineh", "Sakina", "Sakinah", NULL},
 	    {"Hashemi", "Hashimi", "Hashemy", NULL},
+	    {"Fateme", "Fatima", "Fatemeh", NULL}, /* a final -e: the a of a final heh ... */
+	    {"Ahmade", "Ahmadi", NULL},            /* ... or the i of a final yeh */
+	    {"Mehde", "Mahdi", "Mehdi", NULL},
 	};
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		assert_meet(groups[i]);
@@ -158,6 +161,7 @@ static void test_persian_meets_latin(void **state)
 	static const char *const rule[][2] = {
 	    {"شیرزاد", "Shirzad"}, {"خسرو", "Khosrow"},   {"تورپیکی", "Toorpekai"},
 	    {"پلوشه", "Palwasha"}, {"میرویس", "Mirwais"}, {"گلبهار", "Gulbahar"},
+	    {"ذکیه", "Zakia"},     {"هادیه", "Hadiya"},   {"صدیقی", "Sadiqe"},
 	};
 	for (size_t i = 0; i < sizeof(rule) / sizeof(rule[0]); i++) {
 		double s = sim(rule[i][0], rule[i][1]);
@@ -176,6 +180,7 @@ static void test_look_alikes_do_not_meet(void **state)
 	    {"Hassan", "حسین"},      {"Hossein", "حسن"},      {"Hasan", "Husain"},
 	    {"Ahmad", "Hamid"},      {"Hamid", "Majid"},      {"Karimi", "Rahimi"},
 	    {"Hosseini", "Hassani"}, {"Mohammadi", "Ahmadi"}, {"Javad", "Jawid"},
+	    {"Rahima", "Rahimi"},    {"Karima", "Karimi"},
 	};
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 		double s = sim(pairs[i][0], pairs[i][1]);
