@@ -246,7 +246,13 @@ class ShutdownTest(unittest.TestCase):
         srv = Server(users={})
         try:
             srv.start()
-            self.assertIn("listening on http://127.0.0.1:%d" % srv.port, srv.read_stderr())
+            # the server answers as soon as it listens; the line follows
+            line = "listening on http://127.0.0.1:%d" % srv.port
+            for _ in range(500):
+                if line in srv.read_stderr():
+                    break
+                time.sleep(0.01)
+            self.assertIn(line, srv.read_stderr())
             result = {}
 
             def slow_login():
