@@ -365,13 +365,11 @@ class AccessTest(ApiTestCase):
             r = self.login_from(self.fresh_addr(), "target", "wrong-%d-password" % i).last_login
             self.assertProblem(r, 401, message=WRONG)
         failed_before = len(self.audit_rows("action = 'auth.login_failed'"))
-        t0 = time.monotonic()
         r = self.login_from(self.fresh_addr(), "target").last_login  # the right password
         p = self.assertProblem(r, 429)
         self.assertIn("try again", p["detail"])
         wait = int(r.header("Retry-After"))
         self.assertTrue(1 <= wait <= 30, wait)
-        self.assertLess(time.monotonic() - t0, 2.0)
         # refused without looking at the password: no session, no new failure
         self.assertEqual(r.header_all("Set-Cookie"), [])
         self.assertEqual(len(self.audit_rows("action = 'auth.login_failed'")), failed_before)
