@@ -6,7 +6,8 @@
 // along until the travel-ready guard refuses, fix the cause (passports,
 // consent to travel) and pass; switch to Persian (right to left, translated)
 // and to the Solar Hijri calendar (a known date in both calendars); the
-// admin pages; sign out.
+// admin pages (users listed, created and changed; offices); sign out.
+// Every request goes to that server: nothing is mocked in the page.
 //
 // playwright-core drives Debian's chromium (/usr/bin/chromium); no browser
 // is ever downloaded. Screenshots of the main pages in both languages go to
@@ -482,45 +483,77 @@ test("a caseworker's day", async (t) => {
     await signIn("admin");
   });
 
-  await t.test("user administration (users API of issue 3, mocked in the page)", async () => {
-    const stamp = "2026-11-26T10:00:00Z";
-    const users = [
-      { id: 1, username: "admin", display_name: "admin", roles: ["admin"], offices: ["THR", "MHD", "SHZ", "ISF", "KRM"], disabled: false, locale: "en", calendar: "gregorian", version: 1, created_at: stamp, updated_at: stamp },
-      { id: 2, username: "maryam", display_name: "Maryam Rahimi", roles: ["caseworker", "supervisor"], offices: ["THR"], disabled: false, locale: "fa", calendar: "solar_hijri", version: 3, created_at: stamp, updated_at: stamp },
-    ];
-    const patches = [];
-    await page.route("**/api/v1/users**", async (route) => {
-      const req = route.request();
-      if (req.method() === "GET") return route.fulfill({ json: { items: users, next_cursor: null } });
-      const body = req.postDataJSON();
-      patches.push({ method: req.method(), url: req.url(), body, csrf: req.headers()["x-csrf-token"] });
-      const u = users.find((x) => x.id === Number(req.url().split("/").pop()));
-      const { password, ...rest } = body;
-      Object.assign(u, rest, { version: u.version + 1 });
-      return route.fulfill({ json: u });
-    });
-    await page.reload();
+  await t.test("user administration: list, create, change", async () => {
     await go("#/admin/users");
     await page.waitForSelector(".table-wrap table");
     assert.match(await text(".mainnav"), /Users/);
+    // the users the server holds: the administrator made by `safar init`
+    // and the caseworker this test added
+    const row = (username) => page.locator(".table-wrap tbody tr").filter({ has: page.getByText(username, { exact: true }) });
+    assert.match(await row("admin").innerText(), /Administrator/);
+    assert.match(await row("maryam").innerText(), /Maryam Rahimi/);
+    assert.equal(await page.locator(".table-wrap tbody tr").count(), 2);
+    // a new caseworker for the Mashhad office
+    await page.click(".actions button >> text=New user");
+    await page.waitForSelector("dialog[open] .user-form");
+    await page.fill("dialog[open] [data-field=username] input", "reza.karimi");
+    await page.fill("dialog[open] [data-field=display_name] input", "Reza Karimi");
+    await page.fill("dialog[open] input[type=password]", "A-first-password-for-Reza-2026");
+    await page.check("dialog[open] input[name='role:caseworker']");
+    await page.check("dialog[open] input[name='office:MHD']");
+    await shot("en-admin-user-new");
+    await page.click("dialog[open] button[type=submit]");
+    await page.waitForSelector("dialog[open]", { state: "detached" });
+    await row("reza.karimi").waitFor();
+    const listed = await row("reza.karimi").innerText();
+    assert.match(listed, /Reza Karimi/);
+    assert.match(listed, /Caseworker/);
+    assert.match(listed, /MHD/);
+    assert.match(listed, /active/);
+    const users = await apiCall("GET", "/users");
+    assert.equal(users.status, 200, JSON.stringify(users.body));
+    const reza = users.body.items.find((u) => u.username === "reza.karimi");
+    assert.ok(reza, "the new user is on the server");
+    assert.equal(reza.display_name, "Reza Karimi");
+    assert.deepEqual(reza.roles, ["caseworker"]);
+    assert.deepEqual(reza.offices, ["MHD"]);
+    assert.equal(reza.disabled, false);
+    // Maryam gets the data officer's role, is disabled and given a new password
+    const before = users.body.items.find((u) => u.username === "maryam");
     await page.click("button[aria-label='Change maryam']");
     await page.waitForSelector("dialog[open] .user-form");
     await page.check("dialog[open] input[name='role:data_officer']");
     await page.check("dialog[open] [data-field=disabled] input");
+    // a password with her name in it is refused at the field, and nothing
+    // is changed
     await page.fill("dialog[open] input[type=password]", "A-new-password-for-Maryam-2026");
-    await shot("en-admin-user-edit");
     await page.click("dialog[open] button[type=submit]");
+    const err = page.locator("dialog[open] [data-field=password] .field-error");
+    await err.getByText(/must not contain the user name/).waitFor();
+    await shot("en-admin-user-edit");
+    assert.equal((await apiCall("GET", `/users/${before.id}`)).body.version, before.version);
+    await page.fill("dialog[open] input[type=password]", "Seven-blue-camels-crossed-Dasht-e-Kavir");
+    const patch = page.waitForRequest((r) => r.method() === "PATCH" && /\/api\/v1\/users\/\d+$/.test(r.url()));
+    await page.click("dialog[open] button[type=submit]");
+    const req = await patch;
+    assert.match(req.url(), new RegExp(`/api/v1/users/${before.id}$`));
+    assert.ok(req.headers()["x-csrf-token"], "the CSRF token is sent");
+    assert.deepEqual(req.postDataJSON(), { version: before.version, display_name: "Maryam Rahimi", roles: ["supervisor", "caseworker", "data_officer"], offices: ["THR"], password: "Seven-blue-camels-crossed-Dasht-e-Kavir", disabled: true });
     await page.waitForSelector("dialog[open]", { state: "detached" });
-    await page.locator(".table-wrap td").getByText("disabled", { exact: true }).waitFor();
-    assert.equal(patches.length, 1);
-    const p = patches[0];
-    assert.equal(p.method, "PATCH");
-    assert.match(p.url, /\/api\/v1\/users\/2$/);
-    assert.ok(p.csrf, "the CSRF token is sent");
-    assert.deepEqual(p.body, { version: 3, display_name: "Maryam Rahimi", roles: ["supervisor", "caseworker", "data_officer"], offices: ["THR"], password: "A-new-password-for-Maryam-2026", disabled: true });
+    await row("maryam").getByText("disabled", { exact: true }).waitFor();
+    const maryam = await apiCall("GET", `/users/${before.id}`);
+    assert.equal(maryam.body.disabled, true);
+    assert.deepEqual([...maryam.body.roles].sort(), ["caseworker", "data_officer", "supervisor"]);
+    assert.equal(maryam.body.version, before.version + 1);
     await shot("en-admin-users");
-    await page.unroute("**/api/v1/users**");
-    await page.reload();
+    // the same page in Persian
+    await page.click("#lang-toggle");
+    await page.waitForFunction(() => document.documentElement.dir === "rtl");
+    await page.waitForSelector(".table-wrap table");
+    await row("reza.karimi").waitFor();
+    await shot("fa-admin-users");
+    await page.click("#lang-toggle");
+    await page.waitForFunction(() => document.documentElement.dir === "ltr");
   });
 
   await t.test("admin pages and sign out", async () => {
