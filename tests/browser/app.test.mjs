@@ -236,13 +236,26 @@ test("a caseworker's day", async (t) => {
     const candidate = page.locator(".dup-panel .dup-items li").filter({ hasText: "P-000005" });
     await candidate.waitFor();
     assert.match(await candidate.innerText(), /\d+% alike/);
-    await searchesSettled(); // a late answer would replace what saving shows
+    await searchesSettled();
     // ... and saving finds him: the server answers 409 with him as a
-    // candidate, nothing is saved
+    // candidate, nothing is saved. A search of the last keystroke that
+    // answers only after that (held back here until the 409 is shown) must
+    // not take the reason field and "Save anyway" away.
+    let held;
+    const searchHeld = new Promise((res) => { held = res; });
+    await page.route("**/api/v1/persons/search?*", (route) => held(route));
+    await page.fill("input[name=father_name]", "Ghulam Raza ");
+    const late = await searchHeld;
     const refused = page.waitForResponse((r) => r.url().endsWith("/api/v1/persons") && r.request().method() === "POST");
     await page.click("#save-person");
     assert.equal((await refused).status(), 409);
     await page.waitForSelector("#dup-reason");
+    const answered = page.waitForEvent("requestfinished", (r) => r === late.request());
+    await late.continue();
+    await answered;
+    await page.unroute("**/api/v1/persons/search?*");
+    await searchesSettled();
+    assert.equal(await page.locator("#dup-reason").count(), 1, "the late search left the reason field alone");
     const item = await text(".dup-panel .dup-items li");
     assert.match(item, /P-000005/);
     assert.match(item, /Mohammad Hossein/);
