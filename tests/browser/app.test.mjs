@@ -1,10 +1,13 @@
 // A caseworker's day in the browser, end to end, against a real `safar
 // serve`: sign in; register a family of four with Persian names (meeting a
-// validation error and a session that ends mid-form on the way); build the
-// household; open an AVRR case; move it along until the travel-ready guard
-// refuses, fix the cause (passports, consent to travel) and pass; switch to
-// Persian (right to left, translated) and to the Solar Hijri calendar (a
-// known date in both calendars); the admin pages; sign out.
+// validation error and a session that ends mid-form on the way); register
+// a man who is registered already (the real duplicate warning) and save
+// anyway with a reason; build the household; open an AVRR case; move it
+// along until the travel-ready guard refuses, fix the cause (passports,
+// consent to travel) and pass; switch to Persian (right to left, translated)
+// and to the Solar Hijri calendar (a known date in both calendars); the
+// admin pages (users listed, created and changed; offices); sign out.
+// Every request goes to that server: nothing is mocked in the page.
 //
 // playwright-core drives Debian's chromium (/usr/bin/chromium); no browser
 // is ever downloaded. Screenshots of the main pages in both languages go to
@@ -112,9 +115,9 @@ async function fillPerson(p) {
   await page.check("input[name='consent:data_processing']");
 }
 
-// Once the duplicate search of issue 6 is on the server, a relative with
-// the same family name may be offered as a possible duplicate: say why this
-// is someone else and save anyway, as a caseworker would.
+// Should the server take a relative with the same family name for a
+// possible duplicate, say why this is someone else and save anyway, as a
+// caseworker would.
 async function saved() {
   const done = page.waitForURL(/#\/persons\/\d+$/).then(() => "saved");
   const dup = page.waitForSelector("#dup-reason").then(() => "duplicates");
@@ -140,12 +143,24 @@ async function savePerson() {
   await saved();
 }
 
+// The API as the person signed in, from the page: its session cookie and
+// the CSRF token the app keeps. Answers {status, body}.
+const apiCall = (method, path, body) => page.evaluate(async ([method, path, body]) => {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["X-CSRF-Token"] = localStorage.getItem("safar.csrf");
+  const r = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}, [method, path, body]);
+
 const FAMILY = [
   { given: "Ahmad", family: "Ahmadi", father: "Karim", givenFa: "احمد", familyFa: "احمدی", fatherFa: "کریم", sex: "M", birth: "۱۳۶۳-۰۲-۱۲", tazkira: "1398-0101-11111" },
   { given: "Zahra", family: "Ahmadi", father: "Hassan", givenFa: "زهرا", familyFa: "احمدی", fatherFa: "حسن", sex: "F", birth: "1988-07-15", tazkira: "1398-0101-22222" },
   { given: "Ali", family: "Ahmadi", father: "Ahmad", givenFa: "علی", familyFa: "احمدی", fatherFa: "احمد", sex: "M", birth: "2014-09-01", tazkira: "1398-0101-33333" },
   { given: "Fatima", family: "Ahmadi", father: "Ahmad", givenFa: "فاطمه", familyFa: "احمدی", fatherFa: "احمد", sex: "F", birth: "1398-11-21", tazkira: "1398-0101-44444" },
 ];
+// the second registration of Mohammad Hossein Rezaei (P-000005)
+const REZAEI_AGAIN = { given: "Muhammad Hussain", family: "Rezayi", father: "Ghulam Raza", givenFa: "محمدحسین", familyFa: "رضایی", fatherFa: "غلامرضا", sex: "M", birth: "1369-01-01", tazkira: "1401-0303-77777" };
 
 test("a caseworker's day", async (t) => {
   await t.test("sign in", async () => {
@@ -202,40 +217,67 @@ test("a caseworker's day", async (t) => {
     await shot("en-person-file");
   });
 
-  await t.test("possible duplicates while typing (search API of issue 6, mocked in the page)", async () => {
-    const zahra = { id: 2, ref: "P-000002", given_name: "Zahra", family_name: "Ahmadi", given_name_native: "زهرا", family_name_native: "احمدی", sex: "F", birth_date: "1988-07-15" };
-    const candidates = [{ person: zahra, score: 87, explanation: "same names, same birth year" }];
-    const sent = [];
-    await page.route("**/api/v1/persons/search?*", (route) => route.fulfill({ json: { items: candidates } }));
-    await page.route("**/api/v1/persons", async (route) => {
-      if (route.request().method() !== "POST") return route.fallback();
-      const body = route.request().postDataJSON();
-      sent.push(body);
-      if (body.check_duplicates)
-        return route.fulfill({ status: 409, contentType: "application/problem+json", json: { type: "about:blank", title: "Conflict", status: 409, detail: "possible duplicates", duplicates: candidates } });
-      return route.fulfill({ status: 201, json: { ...zahra, documents: [], consents: [], households: [], cases: [], vulnerabilities: [], languages: [] } });
+  await t.test("a person registered twice: the real duplicate warning, saved anyway with a reason", async () => {
+    // Mohammad Hossein Rezaei is registered (through the API, as an import
+    // or a colleague would) with his father's name and a known birth date
+    const first = await apiCall("POST", "/persons", {
+      given_name: "Mohammad Hossein", family_name: "Rezaei", father_name: "Gholam Reza",
+      given_name_native: "محمدحسین", family_name_native: "رضایی", father_name_native: "غلامرضا",
+      sex: "M", birth_date: "1990-03-21", nationality: "AFG", documents: [{ type: "tazkira", number: "1399-0202-55555" }],
     });
-    // the app found out earlier that search was missing: start it afresh
-    await page.reload();
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.equal(first.body.ref, "P-000005");
+    // he comes back and is registered again: other Latin spellings, another
+    // tazkira, the same father and the same birth date typed in Solar Hijri
+    // (1 Farvardin 1369 = 21 March 1990). The names typed are looked up
+    // while the form is filled in ...
     await go("#/persons/new");
-    await page.fill("input[name=given_name]", "Zahra");
-    await page.fill("input[name=family_name]", "Ahmadi");
-    await page.locator(".dup-panel .dup-items li").first().waitFor();
-    assert.match(await text(".dup-panel"), /P-000002/);
-    assert.match(await text(".dup-panel"), /87% alike/);
-    await page.check("#sex-F");
+    await fillPerson(REZAEI_AGAIN);
+    const candidate = page.locator(".dup-panel .dup-items li").filter({ hasText: "P-000005" });
+    await candidate.waitFor();
+    assert.match(await candidate.innerText(), /\d+% alike/);
+    await searchesSettled();
+    // ... and saving finds him: the server answers 409 with him as a
+    // candidate, nothing is saved. A search of the last keystroke that
+    // answers only after that (held back here until the 409 is shown) must
+    // not take the reason field and "Save anyway" away.
+    let held;
+    const searchHeld = new Promise((res) => { held = res; });
+    await page.route("**/api/v1/persons/search?*", (route) => held(route));
+    await page.fill("input[name=father_name]", "Ghulam Raza ");
+    const late = await searchHeld;
+    const refused = page.waitForResponse((r) => r.url().endsWith("/api/v1/persons") && r.request().method() === "POST");
     await page.click("#save-person");
+    assert.equal((await refused).status(), 409);
     await page.waitForSelector("#dup-reason");
-    await shot("en-register-duplicates");
-    await page.fill("#dup-reason", "a different Zahra: other father, other tazkira");
-    await page.click(".dup-lead button");
-    await page.waitForURL(/#\/persons\/2$/);
-    assert.equal(sent.length, 2);
-    assert.equal(sent[0].check_duplicates, true);
-    assert.equal(sent[1].check_duplicates, undefined);
-    assert.equal(sent[1].duplicate_override_reason, "a different Zahra: other father, other tazkira");
+    const answered = page.waitForEvent("requestfinished", (r) => r === late.request());
+    await late.continue();
+    await answered;
     await page.unroute("**/api/v1/persons/search?*");
-    await page.unroute("**/api/v1/persons");
+    await searchesSettled();
+    assert.equal(await page.locator("#dup-reason").count(), 1, "the late search left the reason field alone");
+    const item = await text(".dup-panel .dup-items li");
+    assert.match(item, /P-000005/);
+    assert.match(item, /Mohammad Hossein/);
+    assert.match(item, /same birth date/);
+    const score = Number(/(\d+)% alike/.exec(item)?.[1]);
+    assert.ok(score >= 80, `score ${score}`);
+    assert.match(await text(".person-form .form-problem"), /Possible duplicates were found/);
+    await shot("en-register-duplicates");
+    // the caseworker knows better: save anyway, saying why
+    const reason = "a different man: his brother, another tazkira";
+    await page.fill("#dup-reason", reason);
+    await page.click(".dup-lead button");
+    await page.waitForURL(/#\/persons\/6$/);
+    await page.waitForSelector("#p-details");
+    assert.match(await text("#page-title"), /P-000006/);
+    // the reason and the candidate are in the audit row of the registration
+    const audit = await apiCall("GET", "/audit?action=person.create&entity=person&entity_id=6");
+    assert.equal(audit.status, 200, JSON.stringify(audit.body));
+    assert.equal(audit.body.items.length, 1);
+    const override = audit.body.items[0].detail.duplicate_override;
+    assert.equal(override.reason, reason);
+    assert.ok(override.candidates.some((c) => c.person_id === 5 && c.score >= 80), JSON.stringify(override));
   });
 
   await t.test("a known date in both calendars", async () => {
@@ -319,7 +361,7 @@ test("a caseworker's day", async (t) => {
     await shot("en-home");
     await go("#/persons");
     await page.waitForSelector(".results table");
-    assert.equal(await page.locator(".results tbody tr").count(), 4);
+    assert.equal(await page.locator(".results tbody tr").count(), 6, "the family and Mohammad Hossein Rezaei twice");
     await shot("en-persons");
     await go("#/cases");
     await page.waitForSelector(".results table");
@@ -433,6 +475,14 @@ test("a caseworker's day", async (t) => {
     assert.match(await text(".birth .date-echo"), /۲۰ مارس ۲۰۲۵/);
     await page.fill(".birth .date-input", "1402-12-30");
     assert.match(await text(".birth .date-echo"), /چنین روزی/);
+    // names typed in Persian script find Mohammad Hossein Rezaei, both times
+    await page.fill("input[name=given_name_native]", "محمدحسین");
+    await page.fill("input[name=family_name_native]", "رضایی");
+    await page.locator(".dup-panel .dup-items li").filter({ hasText: "P-000006" }).waitFor();
+    assert.match(await text(".dup-panel"), /P-000005/);
+    assert.match(await text(".dup-panel"), /٪ شباهت/);
+    await searchesSettled();
+    await shot("fa-register-duplicates");
     // back to English for the rest
     await page.click("#lang-toggle");
     await page.waitForFunction(() => document.documentElement.dir === "ltr");
@@ -446,45 +496,77 @@ test("a caseworker's day", async (t) => {
     await signIn("admin");
   });
 
-  await t.test("user administration (users API of issue 3, mocked in the page)", async () => {
-    const stamp = "2026-11-26T10:00:00Z";
-    const users = [
-      { id: 1, username: "admin", display_name: "admin", roles: ["admin"], offices: ["THR", "MHD", "SHZ", "ISF", "KRM"], disabled: false, locale: "en", calendar: "gregorian", version: 1, created_at: stamp, updated_at: stamp },
-      { id: 2, username: "maryam", display_name: "Maryam Rahimi", roles: ["caseworker", "supervisor"], offices: ["THR"], disabled: false, locale: "fa", calendar: "solar_hijri", version: 3, created_at: stamp, updated_at: stamp },
-    ];
-    const patches = [];
-    await page.route("**/api/v1/users**", async (route) => {
-      const req = route.request();
-      if (req.method() === "GET") return route.fulfill({ json: { items: users, next_cursor: null } });
-      const body = req.postDataJSON();
-      patches.push({ method: req.method(), url: req.url(), body, csrf: req.headers()["x-csrf-token"] });
-      const u = users.find((x) => x.id === Number(req.url().split("/").pop()));
-      const { password, ...rest } = body;
-      Object.assign(u, rest, { version: u.version + 1 });
-      return route.fulfill({ json: u });
-    });
-    await page.reload();
+  await t.test("user administration: list, create, change", async () => {
     await go("#/admin/users");
     await page.waitForSelector(".table-wrap table");
     assert.match(await text(".mainnav"), /Users/);
+    // the users the server holds: the administrator made by `safar init`
+    // and the caseworker this test added
+    const row = (username) => page.locator(".table-wrap tbody tr").filter({ has: page.getByText(username, { exact: true }) });
+    assert.match(await row("admin").innerText(), /Administrator/);
+    assert.match(await row("maryam").innerText(), /Maryam Rahimi/);
+    assert.equal(await page.locator(".table-wrap tbody tr").count(), 2);
+    // a new caseworker for the Mashhad office
+    await page.click(".actions button >> text=New user");
+    await page.waitForSelector("dialog[open] .user-form");
+    await page.fill("dialog[open] [data-field=username] input", "reza.karimi");
+    await page.fill("dialog[open] [data-field=display_name] input", "Reza Karimi");
+    await page.fill("dialog[open] input[type=password]", "A-first-password-for-Reza-2026");
+    await page.check("dialog[open] input[name='role:caseworker']");
+    await page.check("dialog[open] input[name='office:MHD']");
+    await shot("en-admin-user-new");
+    await page.click("dialog[open] button[type=submit]");
+    await page.waitForSelector("dialog[open]", { state: "detached" });
+    await row("reza.karimi").waitFor();
+    const listed = await row("reza.karimi").innerText();
+    assert.match(listed, /Reza Karimi/);
+    assert.match(listed, /Caseworker/);
+    assert.match(listed, /MHD/);
+    assert.match(listed, /active/);
+    const users = await apiCall("GET", "/users");
+    assert.equal(users.status, 200, JSON.stringify(users.body));
+    const reza = users.body.items.find((u) => u.username === "reza.karimi");
+    assert.ok(reza, "the new user is on the server");
+    assert.equal(reza.display_name, "Reza Karimi");
+    assert.deepEqual(reza.roles, ["caseworker"]);
+    assert.deepEqual(reza.offices, ["MHD"]);
+    assert.equal(reza.disabled, false);
+    // Maryam gets the data officer's role, is disabled and given a new password
+    const before = users.body.items.find((u) => u.username === "maryam");
     await page.click("button[aria-label='Change maryam']");
     await page.waitForSelector("dialog[open] .user-form");
     await page.check("dialog[open] input[name='role:data_officer']");
     await page.check("dialog[open] [data-field=disabled] input");
+    // a password with her name in it is refused at the field, and nothing
+    // is changed
     await page.fill("dialog[open] input[type=password]", "A-new-password-for-Maryam-2026");
-    await shot("en-admin-user-edit");
     await page.click("dialog[open] button[type=submit]");
+    const err = page.locator("dialog[open] [data-field=password] .field-error");
+    await err.getByText(/must not contain the user name/).waitFor();
+    await shot("en-admin-user-edit");
+    assert.equal((await apiCall("GET", `/users/${before.id}`)).body.version, before.version);
+    await page.fill("dialog[open] input[type=password]", "Seven-blue-camels-crossed-Dasht-e-Kavir");
+    const patch = page.waitForRequest((r) => r.method() === "PATCH" && /\/api\/v1\/users\/\d+$/.test(r.url()));
+    await page.click("dialog[open] button[type=submit]");
+    const req = await patch;
+    assert.match(req.url(), new RegExp(`/api/v1/users/${before.id}$`));
+    assert.ok(req.headers()["x-csrf-token"], "the CSRF token is sent");
+    assert.deepEqual(req.postDataJSON(), { version: before.version, display_name: "Maryam Rahimi", roles: ["supervisor", "caseworker", "data_officer"], offices: ["THR"], password: "Seven-blue-camels-crossed-Dasht-e-Kavir", disabled: true });
     await page.waitForSelector("dialog[open]", { state: "detached" });
-    await page.locator(".table-wrap td").getByText("disabled", { exact: true }).waitFor();
-    assert.equal(patches.length, 1);
-    const p = patches[0];
-    assert.equal(p.method, "PATCH");
-    assert.match(p.url, /\/api\/v1\/users\/2$/);
-    assert.ok(p.csrf, "the CSRF token is sent");
-    assert.deepEqual(p.body, { version: 3, display_name: "Maryam Rahimi", roles: ["supervisor", "caseworker", "data_officer"], offices: ["THR"], password: "A-new-password-for-Maryam-2026", disabled: true });
+    await row("maryam").getByText("disabled", { exact: true }).waitFor();
+    const maryam = await apiCall("GET", `/users/${before.id}`);
+    assert.equal(maryam.body.disabled, true);
+    assert.deepEqual([...maryam.body.roles].sort(), ["caseworker", "data_officer", "supervisor"]);
+    assert.equal(maryam.body.version, before.version + 1);
     await shot("en-admin-users");
-    await page.unroute("**/api/v1/users**");
-    await page.reload();
+    // the same page in Persian
+    await page.click("#lang-toggle");
+    await page.waitForFunction(() => document.documentElement.dir === "rtl");
+    await page.waitForSelector(".table-wrap table");
+    await row("reza.karimi").waitFor();
+    await shot("fa-admin-users");
+    await page.click("#lang-toggle");
+    await page.waitForFunction(() => document.documentElement.dir === "ltr");
   });
 
   await t.test("admin pages and sign out", async () => {

@@ -331,8 +331,13 @@ export async function render({ root, params, query, alive }) {
       })),
     );
   };
+  // Saving makes any search still on its way stale: its answer would
+  // replace the candidates of the 409, and with them the reason field and
+  // "Save anyway".
+  let searchSeq = 0;
   const lookForDuplicates = async () => {
     if (editing || state.features.search === false) return;
+    const seq = ++searchSeq;
     const q = [controls.given_name.value, controls.family_name.value, controls.given_name_native.value, controls.family_name_native.value].map((s) => s.trim()).filter(Boolean).join(" ");
     if (q.length < 3) return;
     const sex = ENUMS.sex.find((s) => controls[`sex:${s}`].checked);
@@ -345,7 +350,7 @@ export async function render({ root, params, query, alive }) {
     try {
       const r = await api.get("/persons/search", { q, sex, birth_year: birthYear, father_name: controls.father_name.value.trim(), limit: 5 });
       state.features.search = true;
-      showCandidates(r.items);
+      if (seq === searchSeq) showCandidates(r.items);
     } catch (e) {
       if (e instanceof ApiError && (e.status === 404 || e.status === 405)) {
         state.features.search = false; // the search arrives with matching
@@ -378,6 +383,8 @@ export async function render({ root, params, query, alive }) {
 
   onSubmit(form, async () => {
     clearErrors(form);
+    clearTimeout(dupTimer);
+    searchSeq++;
     let b;
     try {
       b = body();
