@@ -244,25 +244,36 @@ static int insert_documents(struct db *db, const struct person *p)
 	return DB_OK;
 }
 
-static int insert_lists(struct db *db, const struct person *p, unsigned set)
+/* Runs sql, a DELETE of the rows of person ?1. */
+static int delete_rows(struct db *db, const char *sql, int64_t person_id)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_int(st, 1, person_id);
+	return db_exec_stmt(st);
+}
+
+/* Writes the lists named in set, replacing the stored ones. fresh: p was
+ * inserted in this transaction and has none yet (an import saves three
+ * DELETEs a row). */
+static int insert_lists(struct db *db, const struct person *p, unsigned set, bool fresh)
 {
 	int rc;
 	if (set & PERSON_SET_DOCUMENTS) {
-		struct db_stmt *st =
-		    db_prepare(db, "DELETE FROM person_documents WHERE person_id = ?1");
-		db_bind_int(st, 1, p->id);
-		if ((rc = db_exec_stmt(st)) || (rc = insert_documents(db, p)))
+		if ((!fresh &&
+		     (rc = delete_rows(db, "DELETE FROM person_documents WHERE person_id = ?1",
+		                       p->id))) ||
+		    (rc = insert_documents(db, p)))
 			return rc;
 	}
 	if (set & PERSON_SET_VULNERABILITIES) {
-		struct db_stmt *st =
-		    db_prepare(db, "DELETE FROM person_vulnerabilities WHERE person_id = ?1");
-		db_bind_int(st, 1, p->id);
-		if ((rc = db_exec_stmt(st)))
+		if (!fresh &&
+		    (rc = delete_rows(db, "DELETE FROM person_vulnerabilities WHERE person_id = ?1",
+		                      p->id)))
 			return rc;
 		for (int i = 0; i < p->n_vulnerabilities; i++) {
-			st = db_prepare(db, "INSERT INTO person_vulnerabilities (person_id, code) "
-			                    "VALUES (?1, ?2)");
+			struct db_stmt *st =
+			    db_prepare(db, "INSERT INTO person_vulnerabilities (person_id, code) "
+			                   "VALUES (?1, ?2)");
 			db_bind_int(st, 1, p->id);
 			db_bind_text(st, 2, p->vulnerabilities[i]);
 			if ((rc = db_exec_stmt(st)))
@@ -270,14 +281,13 @@ static int insert_lists(struct db *db, const struct person *p, unsigned set)
 		}
 	}
 	if (set & PERSON_SET_LANGUAGES) {
-		struct db_stmt *st =
-		    db_prepare(db, "DELETE FROM person_languages WHERE person_id = ?1");
-		db_bind_int(st, 1, p->id);
-		if ((rc = db_exec_stmt(st)))
+		if (!fresh && (rc = delete_rows(
+		                   db, "DELETE FROM person_languages WHERE person_id = ?1", p->id)))
 			return rc;
 		for (int i = 0; i < p->n_languages; i++) {
-			st = db_prepare(db, "INSERT INTO person_languages (person_id, code, "
-			                    "position) VALUES (?1, ?2, ?3)");
+			struct db_stmt *st =
+			    db_prepare(db, "INSERT INTO person_languages (person_id, code, "
+			                   "position) VALUES (?1, ?2, ?3)");
 			db_bind_int(st, 1, p->id);
 			db_bind_text(st, 2, p->languages[i]);
 			db_bind_int(st, 3, i);
@@ -339,8 +349,8 @@ int persons_insert(struct db *db, struct arena *a, struct person *p, const char 
 		return rc;
 	p->version = 1;
 	p->created_at = p->updated_at = arena_strdup(a, now);
-	rc = insert_lists(db, p,
-	                  PERSON_SET_DOCUMENTS | PERSON_SET_VULNERABILITIES | PERSON_SET_LANGUAGES);
+	rc = insert_lists(
+	    db, p, PERSON_SET_DOCUMENTS | PERSON_SET_VULNERABILITIES | PERSON_SET_LANGUAGES, true);
 	/* searchable when this transaction commits */
 	return rc ? rc : match_index_new_person(db, p);
 }
@@ -367,7 +377,7 @@ int persons_update(struct db *db, const struct person *p, unsigned set, int64_t 
 	if (db_changes(db) != 1)
 		return 0;
 	/* The lists are replaced only after the version check passed. */
-	rc = insert_lists(db, p, set);
+	rc = insert_lists(db, p, set, false);
 	if (!rc)
 		rc = match_index_person_id(db, p->id);
 	return rc ? rc : 1;
