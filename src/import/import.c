@@ -497,6 +497,9 @@ struct run {
 	size_t row_of_cap;
 	/* the counts before pass 2 (a resumed job's), restored after a check */
 	int64_t base_imported, base_done;
+	/* match keys written in bulk, flushed before each commit; NULL when
+	 * the duplicate search must find the rows before (written at once) */
+	struct match_bulk *bulk;
 };
 
 static double since(const struct timespec *t0)
@@ -703,8 +706,8 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 	int rc = read_row(x, a, row, &p);
 	if (rc <= 0)
 		return rc;
-	/* persons_insert writes the match keys too */
-	if ((rc = persons_insert(x->db, a, &p, x->now, x->o->user_id)))
+	/* with the match keys (in bulk, or searchable at once) */
+	if ((rc = persons_insert_bulk(x->db, a, &p, x->now, x->o->user_id, x->bulk)))
 		return rc;
 	const char *detail =
 	    x->o->import_id
@@ -858,6 +861,8 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 	}
 	struct arena a = ARENA_INIT;
 	out = IMPORT_DONE;
+	if (x->o->no_duplicates)
+		x->bulk = match_bulk_new(x->db, 0);
 	if (x->o->in_transaction && x->o->in_transaction(x->o->tx_ctx, x->db, true, x->st)) {
 		out = IMPORT_STOPPED;
 		goto out;
@@ -891,6 +896,12 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 			continue;
 		/* the batch commits with the job's progress and its report so
 		 * far; the writer is free for a moment before the next one */
+		if (x->bulk && (rc = match_bulk_flush(x->bulk))) {
+			*cause = xasprintf("row %lld: the database failed: %s", (long long)row,
+			                   db_errmsg(x->db));
+			out = IMPORT_FAILED;
+			goto out;
+		}
 		report_flush(&x->rp);
 		x->st->seconds = since(&x->t0);
 		if (x->rp.failed || (x->o->batch && x->o->batch(x->o->tx_ctx, x->db, x->st))) {
@@ -933,6 +944,11 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		out = IMPORT_DRY_RUN;
 	else if (x->st->rows_refused && !x->o->skip_invalid)
 		out = IMPORT_INVALID;
+	if (out == IMPORT_DONE && x->bulk && (rc = match_bulk_flush(x->bulk))) {
+		*cause = xasprintf("the database failed: %s", db_errmsg(x->db));
+		out = IMPORT_FAILED;
+		goto out;
+	}
 	if (out == IMPORT_DONE) {
 		x->st->seconds = since(&x->t0);
 		if (x->o->in_transaction &&
@@ -950,6 +966,8 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 	}
 out:
 	arena_release(&a);
+	match_bulk_free(x->bulk);
+	x->bulk = NULL;
 	if (!x->st->committed)
 		db_rollback(x->db);
 	if (imports_bulk_mode(x->db, false) && out == IMPORT_DONE)

@@ -324,6 +324,12 @@ static void bind_fields(struct db_stmt *st, const struct person *p)
 
 int persons_insert(struct db *db, struct arena *a, struct person *p, const char *now, int64_t by)
 {
+	return persons_insert_bulk(db, a, p, now, by, NULL);
+}
+
+int persons_insert_bulk(struct db *db, struct arena *a, struct person *p, const char *now,
+                        int64_t by, struct match_bulk *bulk)
+{
 	int64_t seq;
 	int rc = seq_next(db, "person", &seq);
 	if (rc)
@@ -351,8 +357,10 @@ int persons_insert(struct db *db, struct arena *a, struct person *p, const char 
 	p->created_at = p->updated_at = arena_strdup(a, now);
 	rc = insert_lists(
 	    db, p, PERSON_SET_DOCUMENTS | PERSON_SET_VULNERABILITIES | PERSON_SET_LANGUAGES, true);
+	if (rc)
+		return rc;
 	/* searchable when this transaction commits */
-	return rc ? rc : match_index_new_person(db, p);
+	return bulk ? match_bulk_add(bulk, p) : match_index_new_person(db, p);
 }
 
 int persons_update(struct db *db, const struct person *p, unsigned set, int64_t expected_version,
