@@ -426,24 +426,32 @@ int match_unindex_person(struct db *db, int64_t person_id)
 
 /* ---- bulk writing (imports, reindex) ----
  *
- * Person by person, each of ~20 key rows lands on a random page of
- * match_keys' B-tree: past the page cache, every row reads and dirties a
- * page. In bulk the rows of many persons are gathered (a bounded number),
- * sorted in the table's order and inserted several to a statement, so
- * that neighbouring rows share their pages. The rows written are exactly
- * those of index_subject for a fresh person. */
+ * Person by person, each key row lands on a random page of match_keys'
+ * B-tree (clustered by key): past the page cache, every row reads and
+ * dirties a page. In bulk the rows of many persons are gathered (a bounded
+ * number), sorted in the table's order and inserted several to a
+ * statement, so that neighbouring rows share their pages. The rows
+ * written are exactly those of index_subject for a fresh person. */
 
-/* Key rows gathered before they are written by default: about 6 MB of
- * rows and their strings, 10 000 to 40 000 persons. */
-#define BULK_ROWS 262144
-/* Skeletons remembered as filed in match_vocab (about 4 MB at most). */
-#define BULK_VOCAB_SLOTS (1u << 17)
+/* Key rows gathered before they are written by default (24 bytes each
+ * and their text: about 5 MB, 10 000 to 20 000 persons). */
+#define BULK_ROWS 131072
+/* Skeletons remembered as filed in match_vocab (512 kB of slots). */
+#define BULK_VOCAB_SLOTS (1u << 16)
+
+struct bulk_row {
+	int64_t person_id;
+	uint32_t key; /* offset in text */
+	int32_t birth_year;
+	char sex;
+};
 
 struct match_bulk {
 	struct db *db;
-	struct matchdb_key *rows; /* room for max_rows + KEYSET_MAX */
+	struct bulk_row *rows; /* room for max_rows + KEYSET_MAX */
 	int n, max_rows;
-	struct arena keys;       /* the strings of rows */
+	char *text; /* the keys of rows, NUL-terminated one after another */
+	size_t text_len, text_cap;
 	const char **vocab;      /* open addressing over BULK_VOCAB_SLOTS, NULL empty */
 	unsigned vocab_n;        /* at most half the slots are used */
 	struct arena vocab_text; /* their strings */
@@ -458,7 +466,6 @@ struct match_bulk *match_bulk_new(struct db *db, int max_rows)
 	b->max_rows = max_rows > 0 ? max_rows : BULK_ROWS;
 	b->rows = xmalloc((size_t)(b->max_rows + KEYSET_MAX) * sizeof(*b->rows));
 	b->vocab = xcalloc(BULK_VOCAB_SLOTS, sizeof(*b->vocab));
-	b->keys = (struct arena)ARENA_INIT;
 	b->vocab_text = (struct arena)ARENA_INIT;
 	return b;
 }
@@ -468,8 +475,8 @@ void match_bulk_free(struct match_bulk *b)
 	if (!b)
 		return;
 	free(b->rows);
+	free(b->text);
 	free(b->vocab);
-	arena_release(&b->keys);
 	arena_release(&b->vocab_text);
 	free(b);
 }
@@ -501,13 +508,14 @@ static int bulk_vocab_learn(struct match_bulk *b, const char *skel)
 	return rc;
 }
 
-/* The order of match_keys' primary key (key, birth_year, sex, person_id);
- * keys compare bytewise as SQLite's BINARY collation and PostgreSQL's "C"
- * do for ASCII. */
-static int key_row_cmp(const void *pa, const void *pb)
+/* The order of match_keys' primary key (key, birth_year, sex, person_id),
+ * keys compared bytewise as SQLite's BINARY collation does (on PostgreSQL
+ * the order only helps). */
+static int bulk_row_cmp(const void *pa, const void *pb, void *ctx)
 {
-	const struct matchdb_key *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
+	const struct bulk_row *a = pa, *b = pb;
+	const char *text = ctx;
+	int c = strcmp(text + a->key, text + b->key);
 	if (c)
 		return c;
 	if (a->birth_year != b->birth_year)
@@ -519,11 +527,37 @@ static int key_row_cmp(const void *pa, const void *pb)
 
 int match_bulk_flush(struct match_bulk *b)
 {
-	qsort(b->rows, (size_t)b->n, sizeof(*b->rows), key_row_cmp);
-	int rc = matchdb_keys_add(b->db, b->rows, b->n);
+	qsort_r(b->rows, (size_t)b->n, sizeof(*b->rows), bulk_row_cmp, b->text);
+	struct matchdb_key chunk[256];
+	int rc = DB_OK;
+	for (int i = 0; i < b->n && !rc;) {
+		int k = 0;
+		for (; k < 256 && i < b->n; k++, i++)
+			chunk[k] = (struct matchdb_key){.key = b->text + b->rows[i].key,
+			                                .person_id = b->rows[i].person_id,
+			                                .birth_year = b->rows[i].birth_year,
+			                                .sex = b->rows[i].sex};
+		rc = matchdb_keys_add(b->db, chunk, k);
+	}
 	b->n = 0;
-	arena_release(&b->keys);
+	b->text_len = 0;
 	return rc;
+}
+
+static void bulk_push(struct match_bulk *b, const char *key, int64_t person_id, int birth_year,
+                      char sex)
+{
+	size_t len = strlen(key) + 1;
+	if (b->text_len + len > b->text_cap) {
+		b->text_cap = b->text_cap ? b->text_cap * 2 : 1u << 20;
+		b->text = xrealloc(b->text, b->text_cap);
+	}
+	memcpy(b->text + b->text_len, key, len);
+	b->rows[b->n++] = (struct bulk_row){.person_id = person_id,
+	                                    .key = (uint32_t)b->text_len,
+	                                    .birth_year = birth_year,
+	                                    .sex = sex};
+	b->text_len += len;
 }
 
 int match_bulk_add(struct match_bulk *b, const struct person *p)
@@ -539,10 +573,7 @@ int match_bulk_add(struct match_bulk *b, const struct person *p)
 	struct matchdb_row row;
 	subject_row(s, p->id, p->office_id, ks, &names, &ids, &keys, &row);
 	for (int i = 0; i < ks->n; i++)
-		b->rows[b->n++] = (struct matchdb_key){.key = arena_strdup(&b->keys, ks->k[i].key),
-		                                       .person_id = p->id,
-		                                       .birth_year = row.birth_year,
-		                                       .sex = row.sex};
+		bulk_push(b, ks->k[i].key, p->id, row.birth_year, row.sex);
 	for (int i = 0; i < ks->n && !rc; i++)
 		if (ks->k[i].kind == KEY_SINGLE)
 			rc = bulk_vocab_learn(b, ks->k[i].key);

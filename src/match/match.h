@@ -131,7 +131,7 @@ match_reindex(struct db *db, void (*progress)(void *ctx, int64_t done), void *ct
  * are not: flush before searching the index and before committing. */
 struct match_bulk;
 /* A bulk writer for db that writes every max_rows key rows (0: the
- * default, about 10 MB); the caller frees it with match_bulk_free, which
+ * default, about 6 MB); the caller frees it with match_bulk_free, which
  * drops the rows not flushed. */
 struct match_bulk *match_bulk_new(struct db *db, int max_rows);
 void match_bulk_free(struct match_bulk *b);
