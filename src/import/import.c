@@ -497,8 +497,9 @@ struct run {
 	size_t row_of_cap;
 	/* the counts before pass 2 (a resumed job's), restored after a check */
 	int64_t base_imported, base_done;
-	/* match keys written in bulk, flushed before each commit; NULL when
-	 * the duplicate search must find the rows before (written at once) */
+	/* match keys written in bulk: flushed before each commit and, when
+	 * possible duplicates are looked for, before each search (which must
+	 * find the rows before) */
 	struct match_bulk *bulk;
 };
 
@@ -706,7 +707,7 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 	int rc = read_row(x, a, row, &p);
 	if (rc <= 0)
 		return rc;
-	/* with the match keys (in bulk, or searchable at once) */
+	/* with its match keys, gathered in x->bulk */
 	if ((rc = persons_insert_bulk(x->db, a, &p, x->now, x->o->user_id, x->bulk)))
 		return rc;
 	const char *detail =
@@ -725,7 +726,7 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 		return rc;
 	remember_row(x, p.id, row);
 	x->st->rows_imported++;
-	if (!x->o->no_duplicates)
+	if (!x->o->no_duplicates && !(rc = match_bulk_flush(x->bulk)))
 		rc = check_duplicates(x, a, &p, row);
 	return rc;
 }
@@ -861,8 +862,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 	}
 	struct arena a = ARENA_INIT;
 	out = IMPORT_DONE;
-	if (x->o->no_duplicates)
-		x->bulk = match_bulk_new(x->db, 0);
+	x->bulk = match_bulk_new(x->db, 0);
 	if (x->o->in_transaction && x->o->in_transaction(x->o->tx_ctx, x->db, true, x->st)) {
 		out = IMPORT_STOPPED;
 		goto out;
@@ -896,7 +896,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 			continue;
 		/* the batch commits with the job's progress and its report so
 		 * far; the writer is free for a moment before the next one */
-		if (x->bulk && (rc = match_bulk_flush(x->bulk))) {
+		if ((rc = match_bulk_flush(x->bulk))) {
 			*cause = xasprintf("row %lld: the database failed: %s", (long long)row,
 			                   db_errmsg(x->db));
 			out = IMPORT_FAILED;
@@ -944,7 +944,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		out = IMPORT_DRY_RUN;
 	else if (x->st->rows_refused && !x->o->skip_invalid)
 		out = IMPORT_INVALID;
-	if (out == IMPORT_DONE && x->bulk && (rc = match_bulk_flush(x->bulk))) {
+	if (out == IMPORT_DONE && (rc = match_bulk_flush(x->bulk))) {
 		*cause = xasprintf("the database failed: %s", db_errmsg(x->db));
 		out = IMPORT_FAILED;
 		goto out;

@@ -87,7 +87,9 @@ int matchdb_key_add(struct db *db, const char *key, char sex, int birth_year, in
 }
 
 /* 16 rows of (key, birth_year, sex, person_id) to a statement: fewer
- * statements to step, and on PostgreSQL fewer round trips. */
+ * statements to step, and on PostgreSQL fewer round trips. A last, short
+ * group repeats its last row (which ON CONFLICT then skips), so that one
+ * statement serves every count. */
 #define KEYS_PER_INSERT 16
 static const char keys_insert_sql[] =
     "INSERT INTO match_keys (key, birth_year, sex, person_id) VALUES "
@@ -99,11 +101,11 @@ static const char keys_insert_sql[] =
 
 int matchdb_keys_add(struct db *db, const struct matchdb_key *rows, int n)
 {
-	int i = 0, rc = DB_OK;
-	for (; i + KEYS_PER_INSERT <= n && !rc; i += KEYS_PER_INSERT) {
+	int rc = DB_OK;
+	for (int i = 0; i < n && !rc; i += KEYS_PER_INSERT) {
 		struct db_stmt *st = db_prepare(db, keys_insert_sql);
 		for (int k = 0; k < KEYS_PER_INSERT; k++) {
-			const struct matchdb_key *r = &rows[i + k];
+			const struct matchdb_key *r = &rows[i + k < n ? i + k : n - 1];
 			db_bind_text(st, 4 * k + 1, r->key);
 			db_bind_int(st, 4 * k + 2, r->birth_year);
 			bind_sex(st, 4 * k + 3, r->sex);
@@ -111,9 +113,6 @@ int matchdb_keys_add(struct db *db, const struct matchdb_key *rows, int n)
 		}
 		rc = db_exec_stmt(st);
 	}
-	for (; i < n && !rc; i++)
-		rc = matchdb_key_add(db, rows[i].key, rows[i].sex, rows[i].birth_year,
-		                     rows[i].person_id);
 	return rc;
 }
 
