@@ -96,8 +96,8 @@ enum {
 __attribute__((warn_unused_result)) int
 persons_insert(struct db *db, struct arena *a, struct person *p, const char *now, int64_t by);
 /* The same, the match keys written through bulk (match/match.h:
- * match_bulk_add, an import's) rather than at once; bulk NULL is
- * persons_insert. */
+ * match_bulk_add, an import's) rather than at once, and the document ids
+ * not read back (left 0); bulk NULL is persons_insert. */
 __attribute__((warn_unused_result)) int persons_insert_bulk(struct db *db, struct arena *a,
                                                             struct person *p, const char *now,
                                                             int64_t by, struct match_bulk *bulk);
