@@ -492,7 +492,8 @@ struct run {
 	struct date today;
 	char today_text[11], now[32];
 	struct timespec t0, last_progress;
-	/* rows of the persons written by this run: row_of[id - first_id] */
+	/* rows of the persons written by this run: row_of[id - first_id], for
+	 * the duplicate report only (4 bytes a row: not kept without it) */
 	int32_t *row_of;
 	size_t row_of_cap;
 	/* the counts before pass 2 (a resumed job's), restored after a check */
@@ -583,6 +584,8 @@ static int remember_row(struct run *x, int64_t id, int64_t row)
 	if (!x->st->first_id)
 		x->st->first_id = id;
 	x->st->last_id = id;
+	if (x->o->no_duplicates)
+		return 0;
 	size_t k = (size_t)(id - x->st->first_id);
 	if (k >= x->row_of_cap) {
 		size_t cap = x->row_of_cap ? x->row_of_cap * 2 : 4096;
