@@ -492,11 +492,16 @@ struct run {
 	struct date today;
 	char today_text[11], now[32];
 	struct timespec t0, last_progress;
-	/* rows of the persons written by this run: row_of[id - first_id] */
+	/* rows of the persons written by this run: row_of[id - first_id], for
+	 * the duplicate report only (4 bytes a row: not kept without it) */
 	int32_t *row_of;
 	size_t row_of_cap;
 	/* the counts before pass 2 (a resumed job's), restored after a check */
 	int64_t base_imported, base_done;
+	/* match keys written in bulk: flushed before each commit and, when
+	 * possible duplicates are looked for, before each search (which must
+	 * find the rows before) */
+	struct match_bulk *bulk;
 };
 
 static double since(const struct timespec *t0)
@@ -579,6 +584,8 @@ static int remember_row(struct run *x, int64_t id, int64_t row)
 	if (!x->st->first_id)
 		x->st->first_id = id;
 	x->st->last_id = id;
+	if (x->o->no_duplicates)
+		return 0;
 	size_t k = (size_t)(id - x->st->first_id);
 	if (k >= x->row_of_cap) {
 		size_t cap = x->row_of_cap ? x->row_of_cap * 2 : 4096;
@@ -703,8 +710,8 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 	int rc = read_row(x, a, row, &p);
 	if (rc <= 0)
 		return rc;
-	/* persons_insert writes the match keys too */
-	if ((rc = persons_insert(x->db, a, &p, x->now, x->o->user_id)))
+	/* with its match keys, gathered in x->bulk */
+	if ((rc = persons_insert_bulk(x->db, a, &p, x->now, x->o->user_id, x->bulk)))
 		return rc;
 	const char *detail =
 	    x->o->import_id
@@ -722,7 +729,7 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 		return rc;
 	remember_row(x, p.id, row);
 	x->st->rows_imported++;
-	if (!x->o->no_duplicates)
+	if (!x->o->no_duplicates && !(rc = match_bulk_flush(x->bulk)))
 		rc = check_duplicates(x, a, &p, row);
 	return rc;
 }
@@ -858,6 +865,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 	}
 	struct arena a = ARENA_INIT;
 	out = IMPORT_DONE;
+	x->bulk = match_bulk_new(x->db, 0);
 	if (x->o->in_transaction && x->o->in_transaction(x->o->tx_ctx, x->db, true, x->st)) {
 		out = IMPORT_STOPPED;
 		goto out;
@@ -891,6 +899,12 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 			continue;
 		/* the batch commits with the job's progress and its report so
 		 * far; the writer is free for a moment before the next one */
+		if ((rc = match_bulk_flush(x->bulk))) {
+			*cause = xasprintf("row %lld: the database failed: %s", (long long)row,
+			                   db_errmsg(x->db));
+			out = IMPORT_FAILED;
+			goto out;
+		}
 		report_flush(&x->rp);
 		x->st->seconds = since(&x->t0);
 		if (x->rp.failed || (x->o->batch && x->o->batch(x->o->tx_ctx, x->db, x->st))) {
@@ -933,6 +947,11 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		out = IMPORT_DRY_RUN;
 	else if (x->st->rows_refused && !x->o->skip_invalid)
 		out = IMPORT_INVALID;
+	if (out == IMPORT_DONE && (rc = match_bulk_flush(x->bulk))) {
+		*cause = xasprintf("the database failed: %s", db_errmsg(x->db));
+		out = IMPORT_FAILED;
+		goto out;
+	}
 	if (out == IMPORT_DONE) {
 		x->st->seconds = since(&x->t0);
 		if (x->o->in_transaction &&
@@ -950,6 +969,8 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 	}
 out:
 	arena_release(&a);
+	match_bulk_free(x->bulk);
+	x->bulk = NULL;
 	if (!x->st->committed)
 		db_rollback(x->db);
 	if (imports_bulk_mode(x->db, false) && out == IMPORT_DONE)

@@ -122,6 +122,27 @@ __attribute__((warn_unused_result)) int match_unindex_person(struct db *db, int6
 __attribute__((warn_unused_result)) int
 match_reindex(struct db *db, void (*progress)(void *ctx, int64_t done), void *ctx, int64_t *count);
 
+/* Writing the index of many new persons in one transaction (an import,
+ * a reindex): their key rows are gathered (a bounded number) and written
+ * sorted in the index's order, several to a statement, and the skeletons
+ * found in the vocabulary are remembered. The rows written are those
+ * match_index_new_person writes, whatever the keys of a person are.
+ * Until match_bulk_flush a person's scoring row is written but its keys
+ * are not: flush before searching the index and before committing. */
+struct match_bulk;
+/* A bulk writer for db that writes every max_rows key rows (0: the
+ * default, about 6 MB); the caller frees it with match_bulk_free, which
+ * drops the rows not flushed. */
+struct match_bulk *match_bulk_new(struct db *db, int max_rows);
+void match_bulk_free(struct match_bulk *b);
+/* Indexes p, stored in this transaction and not indexed yet (p->id and
+ * p->office_id set): its scoring row now, its keys with the batch
+ * (written once max_rows are gathered). 0 or a negative DB_* error. */
+__attribute__((warn_unused_result)) int match_bulk_add(struct match_bulk *b,
+                                                       const struct person *p);
+/* Writes the key rows gathered so far. 0 or a negative DB_* error. */
+__attribute__((warn_unused_result)) int match_bulk_flush(struct match_bulk *b);
+
 struct match_hit {
 	int64_t person_id;
 	int score;

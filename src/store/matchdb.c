@@ -127,6 +127,36 @@ int matchdb_key_add(struct db *db, const char *key, char sex, int birth_year, in
 	return db_exec_stmt(st);
 }
 
+/* 16 rows of (key, birth_year, sex, person_id) to a statement: fewer
+ * statements to step, and on PostgreSQL fewer round trips. A last, short
+ * group repeats its last row (which ON CONFLICT then skips), so that one
+ * statement serves every count. */
+#define KEYS_PER_INSERT 16
+static const char keys_insert_sql[] =
+    "INSERT INTO match_keys (key, birth_year, sex, person_id) VALUES "
+    "(?1, ?2, ?3, ?4), (?5, ?6, ?7, ?8), (?9, ?10, ?11, ?12), (?13, ?14, ?15, ?16), "
+    "(?17, ?18, ?19, ?20), (?21, ?22, ?23, ?24), (?25, ?26, ?27, ?28), (?29, ?30, ?31, ?32), "
+    "(?33, ?34, ?35, ?36), (?37, ?38, ?39, ?40), (?41, ?42, ?43, ?44), (?45, ?46, ?47, ?48), "
+    "(?49, ?50, ?51, ?52), (?53, ?54, ?55, ?56), (?57, ?58, ?59, ?60), (?61, ?62, ?63, ?64) "
+    "ON CONFLICT DO NOTHING";
+
+int matchdb_keys_add(struct db *db, const struct matchdb_key *rows, int n)
+{
+	int rc = DB_OK;
+	for (int i = 0; i < n && !rc; i += KEYS_PER_INSERT) {
+		struct db_stmt *st = db_prepare(db, keys_insert_sql);
+		for (int k = 0; k < KEYS_PER_INSERT; k++) {
+			const struct matchdb_key *r = &rows[i + k < n ? i + k : n - 1];
+			db_bind_text(st, 4 * k + 1, r->key);
+			db_bind_int(st, 4 * k + 2, r->birth_year);
+			bind_sex(st, 4 * k + 3, r->sex);
+			db_bind_int(st, 4 * k + 4, r->person_id);
+		}
+		rc = db_exec_stmt(st);
+	}
+	return rc;
+}
+
 int matchdb_key_remove(struct db *db, const char *key, char sex, int birth_year, int64_t person_id)
 {
 	struct db_stmt *st = db_prepare(db, "DELETE FROM match_keys WHERE key = ?1 AND sex = ?2 "

@@ -41,6 +41,18 @@ __attribute__((warn_unused_result)) int matchdb_key_add(struct db *db, const cha
 __attribute__((warn_unused_result)) int matchdb_key_remove(struct db *db, const char *key, char sex,
                                                            int birth_year, int64_t person_id);
 
+/* One row of match_keys. */
+struct matchdb_key {
+	const char *key;
+	int64_t person_id;
+	int birth_year;
+	char sex;
+};
+/* Inserts the n rows (existing ones are left alone), several to a
+ * statement: in key order they fill the index's pages one after another. */
+__attribute__((warn_unused_result)) int matchdb_keys_add(struct db *db,
+                                                         const struct matchdb_key *rows, int n);
+
 /* Persons under key whose sex is in sexes ("" any) and, with ylo >= 0,
  * whose birth year is ylo..yhi (0..0: unknown): their ids and birth years
  * (0 unknown) into ids and years (room for cap each), *n of them. At most

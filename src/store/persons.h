@@ -17,6 +17,7 @@
 #include "util/arena.h"
 
 struct db;
+struct match_bulk;
 struct scope;
 
 struct person_document {
@@ -94,6 +95,12 @@ enum {
  * ids are set too. */
 __attribute__((warn_unused_result)) int
 persons_insert(struct db *db, struct arena *a, struct person *p, const char *now, int64_t by);
+/* The same, the match keys written through bulk (match/match.h:
+ * match_bulk_add, an import's) rather than at once, and the document ids
+ * not read back (left 0); bulk NULL is persons_insert. */
+__attribute__((warn_unused_result)) int persons_insert_bulk(struct db *db, struct arena *a,
+                                                            struct person *p, const char *now,
+                                                            int64_t by, struct match_bulk *bulk);
 int persons_get(struct db *db, struct arena *a, const struct scope *scope, int64_t id,
                 unsigned what, struct person *out);
 /* 1 when a (not deleted) person with this id exists in scope; *office_id

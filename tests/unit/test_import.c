@@ -19,6 +19,7 @@
 #include "api/person_input.h"
 #include "domain/perm.h"
 #include "import/import.h"
+#include "match/match.h"
 #include "store/db.h"
 #include "store/users.h"
 #include "util/buf.h"
@@ -366,6 +367,65 @@ static void imports_are_written_in_batches(void **state)
 	run_release(&r4);
 }
 
+/* The first person a name search finds with a fair score (0: none). */
+static int64_t found_first(const char *q)
+{
+	struct arena a = ARENA_INIT;
+	struct match_subject s;
+	match_subject_from_query(&s, q, NULL, NULL, 0);
+	struct match_search_opts mo = {.limit = 5, .min_score = 50, .all_offices = true};
+	struct match_hit *h;
+	int n;
+	assert_int_equal(match_search(db, &a, &s, &mo, &h, &n), 0);
+	int64_t id = n ? h[0].person_id : 0;
+	arena_release(&a);
+	return id;
+}
+
+/* Without the duplicate search the match keys are written in bulk at the
+ * end of each transaction: every imported row is searchable once the
+ * import (or each of its batches) has committed, and a dry run leaves
+ * none behind. */
+static void imported_rows_are_searchable(void **state)
+{
+	static const char csv[] = "given_name,family_name,father_name,family_name_native,sex\n"
+	                          "Shirzad,Popalzai,Gul,,M\n"
+	                          "Marjan,Zarifi,Nabi,,F\n"
+	                          "Abdul Wahid,Sorkhabi,Karim,,M\n"
+	                          "Nilofar,,Aziz,\xd9\x82\xd8\xa7\xd8\xb3\xd9\x85\xdb\x8c,F\n"
+	                          "Habibullah,Tanwir,Jalil,,M\n";
+	struct run dry = {.o.office = "THR", .o.dry_run = true};
+	run_import(&dry, csv);
+	assert_int_equal(dry.out, IMPORT_DRY_RUN);
+	assert_int_equal(found_first("Shirzad Popalzai"), 0);
+	run_release(&dry);
+
+	struct run r = {.o.office = "THR"};
+	run_import(&r, csv);
+	assert_int_equal(r.out, IMPORT_DONE);
+	assert_int_equal(found_first("Shirzad Popalzai"), r.st.first_id);
+	assert_int_equal(found_first("Marjan Zarifi"), r.st.first_id + 1);
+	assert_int_equal(found_first("Abdulwahid Surkhabi"), r.st.first_id + 2);
+	assert_int_equal(found_first("Nilofar Qasemi"), r.st.first_id + 3);
+	assert_int_equal(found_first("Habib Ullah Tanvir"), r.st.last_id);
+	run_release(&r);
+
+	/* in batches of two rows (the server's import jobs) */
+	static const char more[] = "given_name,family_name,sex\n"
+	                           "Ghulam Sakhi,Wardak,M\n"
+	                           "Parwana,Stanikzai,F\n"
+	                           "Zarghuna,Baraki,F\n";
+	struct batches b = {0};
+	struct run r2 = {.o.office = "THR", .o.batch_rows = 2, .o.batch = on_batch, .o.tx_ctx = &b};
+	run_import(&r2, more);
+	assert_int_equal(r2.out, IMPORT_DONE);
+	assert_int_equal(r2.st.batches, 1);
+	assert_int_equal(found_first("Ghulam Sakhi Wardak"), r2.st.first_id);
+	assert_int_equal(found_first("Parwana Stanekzai"), r2.st.first_id + 1);
+	assert_int_equal(found_first("Zarghona Baraki"), r2.st.last_id);
+	run_release(&r2);
+}
+
 static void rows_go_only_to_the_callers_offices(void **state)
 {
 	int64_t mine[1] = {thr_id};
@@ -535,6 +595,7 @@ int main(void)
 	    cmocka_unit_test(a_dry_run_writes_nothing),
 	    cmocka_unit_test(an_import_can_be_stopped),
 	    cmocka_unit_test(imports_are_written_in_batches),
+	    cmocka_unit_test(imported_rows_are_searchable),
 	    cmocka_unit_test(rows_go_only_to_the_callers_offices),
 	    cmocka_unit_test(mappings_from_json_and_files),
 	    cmocka_unit_test(rows_are_checked_exactly_as_post_persons_checks),

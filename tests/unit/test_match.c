@@ -15,8 +15,10 @@
 
 #include "match/match.h"
 #include "store/db.h"
+#include "store/matchdb.h"
 #include "store/persons.h"
 #include "store/users.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 #define NOW "2026-11-26T10:00:00Z"
@@ -566,6 +568,112 @@ static void test_namesakes_by_birth_year(void **state)
 	arena_release(&a);
 }
 
+/* Every row of the three match tables, in order, as text. */
+static void index_rows(struct buf *out)
+{
+	static const char *const queries[] = {
+	    "SELECT key || ' ' || birth_year || ' ' || sex || ' ' || person_id FROM match_keys "
+	    "ORDER BY key, birth_year, sex, person_id",
+	    "SELECT person_id || ' ' || office_id || ' ' || sex || ' ' || birth_year || ' ' || "
+	    "coalesce(birth_date, '-') || ' ' || birth_estimated || ' ' || names || ' ' || ids "
+	    "|| ' ' || keys FROM match_persons ORDER BY person_id",
+	    "SELECT del || ' ' || skel FROM match_vocab ORDER BY del, skel",
+	};
+	buf_init(out, 0);
+	for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
+		struct db_stmt *st = db_prepare(db, queries[q]);
+		int rc;
+		while ((rc = db_step(st)) == DB_ROW)
+			buf_addf(out, "%s\n", db_col_text(st, 0));
+		assert_int_equal(rc, DB_DONE);
+	}
+}
+
+/* The index written person by person (empty tables, then each live
+ * person indexed as a registration does). */
+static void index_one_by_one(void)
+{
+	int64_t ids[64], offices[64], after = 0;
+	int n;
+	assert_int_equal(db_begin(db, true), 0);
+	assert_int_equal(matchdb_clear(db), 0);
+	while (matchdb_person_ids(db, after, 64, ids, offices, &n) == 0 && n > 0) {
+		for (int i = 0; i < n; i++)
+			assert_int_equal(match_index_person_id(db, ids[i]), 0);
+		after = ids[n - 1];
+	}
+	assert_int_equal(db_commit(db), 0);
+}
+
+/* The bulk writer of imports and reindex writes exactly the rows a
+ * registration writes, whatever its batch size (here a few rows: batches
+ * end inside a person's keys and in the middle of the list). */
+static void test_bulk_writes_what_registration_writes(void **state)
+{
+	struct arena a = ARENA_INIT;
+	assert_int_equal(db_begin(db, true), 0);
+	struct person p = {.given_name = "Abdul Rahman",
+	                   .family_name = "Mohammadi",
+	                   .father_name = "Mohammad Nabi",
+	                   .given_name_native = "عبدالرحمن",
+	                   .family_name_native = "محمدی",
+	                   .father_name_native = "محمد نبی",
+	                   .sex = "M",
+	                   .birth_date = "1988-02-03",
+	                   .birth_date_estimated = true,
+	                   .phone = "+989121234567"};
+	add(&a, p, thr_id);
+	add(&a, person("Gul Ahmad", "Popalzai Khan", "Habibullah", "M", NULL), mhd_id);
+	add(&a, person("Fatima", "Fatimi", NULL, "F", "2001-07-07"), thr_id);
+	add(&a, person("Nizam ud Din", "Hazara", "Ali", "X", "1950-01-01"), thr_id);
+	assert_int_equal(db_commit(db), 0);
+
+	struct buf one, bulk, small;
+	index_one_by_one();
+	index_rows(&one);
+	assert_true(strlen(buf_str(&one)) > 0);
+
+	assert_int_equal(db_begin(db, true), 0);
+	int64_t count = 0;
+	assert_int_equal(match_reindex(db, NULL, NULL, &count), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_true(count >= 4);
+	index_rows(&bulk);
+	assert_string_equal(buf_str(&bulk), buf_str(&one));
+
+	/* batches of 5 rows, with the skeletons found in the vocabulary
+	 * remembered across them */
+	int64_t ids[64], offices[64], after = 0;
+	int n;
+	assert_int_equal(db_begin(db, true), 0);
+	assert_int_equal(matchdb_clear(db), 0);
+	struct match_bulk *b = match_bulk_new(db, 5);
+	while (matchdb_person_ids(db, after, 64, ids, offices, &n) == 0 && n > 0) {
+		for (int i = 0; i < n; i++) {
+			struct person q;
+			assert_int_equal(persons_get(db, &a, NULL, ids[i], 0, &q), 1);
+			assert_int_equal(match_bulk_add(b, &q), 0);
+		}
+		after = ids[n - 1];
+	}
+	assert_int_equal(match_bulk_flush(b), 0);
+	match_bulk_free(b);
+	assert_int_equal(db_commit(db), 0);
+	index_rows(&small);
+	assert_string_equal(buf_str(&small), buf_str(&one));
+
+	/* and a search finds the same person first */
+	struct match_hit *h;
+	assert_true(search("Abdurrahman Mohammadi", NULL, 0, NULL, true, &h) >= 1);
+	struct person first;
+	assert_int_equal(persons_get(db, &a, NULL, h[0].person_id, 0, &first), 1);
+	assert_string_equal(first.family_name, "Mohammadi");
+	buf_release(&one);
+	buf_release(&bulk);
+	buf_release(&small);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -582,6 +690,7 @@ int main(void)
 	    cmocka_unit_test(test_index_search),
 	    cmocka_unit_test(test_migration_indexes_existing_persons),
 	    cmocka_unit_test(test_namesakes_by_birth_year),
+	    cmocka_unit_test(test_bulk_writes_what_registration_writes),
 	};
 	int failed = cmocka_run_group_tests_name("match", pure, NULL, NULL);
 	failed += cmocka_run_group_tests_name("match index", with_db, db_setup, db_teardown);
