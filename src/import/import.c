@@ -67,6 +67,10 @@ static const struct column_def column_defs[] = {
     {"document_expires_on", "expires_on", COL_DOC},
 };
 #define NDEFS ((int)(sizeof(column_defs) / sizeof(column_defs[0])))
+
+/* person.import audit rows gathered before they are written in one batch */
+#define AUDIT_PENDING 512
+
 enum { DEF_OFFICE = 0, DEF_GIVEN_NAME = 1, DEF_SEX = 7 };
 
 const char *const import_person_columns[] = {
@@ -502,7 +506,24 @@ struct run {
 	 * possible duplicates are looked for, before each search (which must
 	 * find the rows before) */
 	struct match_bulk *bulk;
+	/* the person.import audit rows of the rows written, appended to the
+	 * chain in one batch (audit_write_batch) with the match keys */
+	struct audit_entry audits[AUDIT_PENDING];
+	int n_audits;
+	struct arena audit_arena; /* their details */
 };
+
+/* Writes what was gathered (match keys, audit rows): before every commit,
+ * and the match keys before each duplicate search. */
+static int flush_writes(struct run *x)
+{
+	int rc = match_bulk_flush(x->bulk);
+	if (!rc)
+		rc = audit_write_batch(x->db, x->audits, x->n_audits);
+	x->n_audits = 0;
+	arena_release(&x->audit_arena);
+	return rc;
+}
 
 static double since(const struct timespec *t0)
 {
@@ -718,14 +739,15 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 	        ? arena_printf(a, "{\"ref\":\"%s\",\"import\":%lld,\"row\":%lld}", p.ref,
 	                       (long long)x->o->import_id, (long long)row)
 	        : arena_printf(a, "{\"ref\":\"%s\",\"row\":%lld}", p.ref, (long long)row);
-	struct audit_entry ae = {.at = x->now,
+	x->audits[x->n_audits++] =
+	    (struct audit_entry){.at = x->now,
 	                         .user_id = x->o->user_id,
 	                         .client = x->o->client ? x->o->client : "cli",
 	                         .action = "person.import",
 	                         .entity = "person",
 	                         .entity_id = p.id,
-	                         .detail = detail};
-	if ((rc = audit_write(x->db, &ae)))
+	                         .detail = arena_strdup(&x->audit_arena, detail)};
+	if (x->n_audits == AUDIT_PENDING && (rc = flush_writes(x)))
 		return rc;
 	remember_row(x, p.id, row);
 	x->st->rows_imported++;
@@ -899,7 +921,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 			continue;
 		/* the batch commits with the job's progress and its report so
 		 * far; the writer is free for a moment before the next one */
-		if ((rc = match_bulk_flush(x->bulk))) {
+		if ((rc = flush_writes(x))) {
 			*cause = xasprintf("row %lld: the database failed: %s", (long long)row,
 			                   db_errmsg(x->db));
 			out = IMPORT_FAILED;
@@ -947,7 +969,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		out = IMPORT_DRY_RUN;
 	else if (x->st->rows_refused && !x->o->skip_invalid)
 		out = IMPORT_INVALID;
-	if (out == IMPORT_DONE && (rc = match_bulk_flush(x->bulk))) {
+	if (out == IMPORT_DONE && (rc = flush_writes(x))) {
 		*cause = xasprintf("the database failed: %s", db_errmsg(x->db));
 		out = IMPORT_FAILED;
 		goto out;
@@ -971,6 +993,8 @@ out:
 	arena_release(&a);
 	match_bulk_free(x->bulk);
 	x->bulk = NULL;
+	x->n_audits = 0;
+	arena_release(&x->audit_arena);
 	if (!x->st->committed)
 		db_rollback(x->db);
 	if (imports_bulk_mode(x->db, false) && out == IMPORT_DONE)
@@ -984,7 +1008,7 @@ enum import_outcome import_persons(struct db *db, const struct import_source *sr
                                    const struct import_opts *o, struct import_stats *st,
                                    char **cause)
 {
-	struct run x = {.db = db, .src = src, .o = o, .st = st};
+	struct run x = {.db = db, .src = src, .o = o, .st = st, .audit_arena = ARENA_INIT};
 	memset(st, 0, sizeof(*st));
 	*cause = NULL;
 	buf_init(&x.rp.b, 0);

@@ -73,10 +73,21 @@ int audit_write_batch(struct db *db, const struct audit_entry *e, int n)
 	if (n <= 0)
 		return DB_OK;
 	time_rfc3339(time(NULL), now);
-	struct db_stmt *st = db_prepare(db, "UPDATE audit_head SET last_id = last_id + ?1 WHERE "
-	                                    "id = 1 RETURNING last_id, last_hash");
+	/* without RETURNING, read back in the same transaction (which holds
+	 * the row's lock) */
+	bool returning = db_returning_is_cheap(db);
+	struct db_stmt *st =
+	    db_prepare(db, returning ? "UPDATE audit_head SET last_id = last_id + ?1 WHERE id = 1 "
+	                               "RETURNING last_id, last_hash"
+	                             : "UPDATE audit_head SET last_id = last_id + ?1 WHERE id = 1");
 	db_bind_int(st, 1, n);
-	int rc = db_step(st);
+	int rc;
+	if (!returning) {
+		if ((rc = db_exec_stmt(st)))
+			return rc;
+		st = db_prepare(db, "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
+	}
+	rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERROR; /* no head row: migration 0004 missing */
 	int64_t first_id = db_col_int(st, 0) - n + 1;

@@ -33,6 +33,11 @@ const char *db_kind(const struct db *db)
 	return db->drv->kind;
 }
 
+bool db_returning_is_cheap(const struct db *db)
+{
+	return strcmp(db_kind(db), "sqlite") != 0;
+}
+
 /* Remembers the code of a failure for db_last_error. */
 static int note(struct db *db, int rc)
 {

@@ -43,6 +43,10 @@ __attribute__((warn_unused_result)) int db_open(struct db **out, const char *url
 void db_close(struct db *db);
 /* "sqlite" or "postgresql" */
 const char *db_kind(const struct db *db);
+/* Whether RETURNING is cheap here (PostgreSQL). SQLite runs it through a
+ * temporary table opened and closed each time (a tenth of an import), so
+ * hot paths there write, then read the value back in the same transaction. */
+bool db_returning_is_cheap(const struct db *db);
 
 /* Applies the embedded migrations not yet applied, each in its own
  * transaction. *applied gets how many ran (may be NULL). */

@@ -356,10 +356,9 @@ int persons_insert_bulk(struct db *db, struct arena *a, struct person *p, const 
 	if (rc)
 		return rc;
 	p->ref = arena_printf(a, "P-%06lld", (long long)seq);
-	/* The id: PostgreSQL returns it with the INSERT; SQLite runs RETURNING
-	 * through a temporary table opened and closed each time, and reads it
-	 * back by the (unique) ref for a tenth of an import's time less. */
-	bool returning = strcmp(db_kind(db), "sqlite") != 0;
+	/* The id: returned with the INSERT, or read back by the (unique) ref
+	 * where RETURNING is dear (db_returning_is_cheap) */
+	bool returning = db_returning_is_cheap(db);
 	struct db_stmt *st =
 	    db_prepare(db, returning ? PERSON_INSERT " RETURNING id" : PERSON_INSERT);
 	db_bind_text(st, 1, p->ref);

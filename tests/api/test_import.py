@@ -151,6 +151,9 @@ class ImportTest(ApiTestCase):
                                  "AND entity_id = ?", (z["id"],))
         self.assertEqual(rows[0][0], "person.import")
         self.assertIn('"row":2', rows[0][1])
+        # written in one batch, the rows keep the hash chain whole
+        v = self.server.cli("audit", "verify", "--db", self.server.db, check=False)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
         with open(report, encoding="utf-8") as f:
             header, lines = read_report(f.read())
         lines = [l for l in lines if l[1] != "(duplicate)"]
