@@ -63,6 +63,27 @@ static void read_user(struct db_stmt *st, struct arena *a, struct user *u)
 	u->calendar = arena_strdup(a, db_col_text(st, 9));
 }
 
+/* Appends an office to u's lists (arena arrays grown by doubling; *cap
+ * their room, 0 at first). */
+static void add_office(struct user *u, struct arena *a, int *cap, int64_t id, const char *code)
+{
+	if (u->n_offices == *cap) {
+		int ncap = *cap ? *cap * 2 : 8;
+		int64_t *ids = arena_alloc(a, sizeof(*ids) * (size_t)ncap);
+		const char **codes = arena_alloc(a, sizeof(*codes) * (size_t)ncap);
+		if (*cap) {
+			memcpy(ids, u->office_ids, sizeof(*ids) * (size_t)*cap);
+			memcpy(codes, u->office_codes, sizeof(*codes) * (size_t)*cap);
+		}
+		u->office_ids = ids;
+		u->office_codes = codes;
+		*cap = ncap;
+	}
+	u->office_ids[u->n_offices] = id;
+	u->office_codes[u->n_offices] = code;
+	u->n_offices++;
+}
+
 /* Fills roles and offices of u (its id set). */
 static int load_roles_offices(struct db *db, struct arena *a, struct user *u)
 {
@@ -82,23 +103,8 @@ static int load_roles_offices(struct db *db, struct arena *a, struct user *u)
 	u->n_offices = 0;
 	u->office_ids = NULL;
 	u->office_codes = NULL;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (u->n_offices == cap) {
-			int ncap = cap ? cap * 2 : 8;
-			int64_t *ids = arena_alloc(a, sizeof(*ids) * (size_t)ncap);
-			const char **codes = arena_alloc(a, sizeof(*codes) * (size_t)ncap);
-			if (cap) {
-				memcpy(ids, u->office_ids, sizeof(*ids) * (size_t)cap);
-				memcpy(codes, u->office_codes, sizeof(*codes) * (size_t)cap);
-			}
-			u->office_ids = ids;
-			u->office_codes = codes;
-			cap = ncap;
-		}
-		u->office_ids[u->n_offices] = db_col_int(st, 0);
-		u->office_codes[u->n_offices] = arena_strdup(a, db_col_text(st, 1));
-		u->n_offices++;
-	}
+	while ((rc = db_step(st)) == DB_ROW)
+		add_office(u, a, &cap, db_col_int(st, 0), db_col_dup(st, a, 1));
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
@@ -435,22 +441,7 @@ static int read_caller(struct db_stmt *st, struct arena *a, int64_t *cred_id, in
 		} else if (kind == 1) {
 			u->roles |= role_parse(db_col_text(st, 4));
 		} else {
-			if (u->n_offices == cap) {
-				int ncap = cap ? cap * 2 : 8;
-				int64_t *ids = arena_alloc(a, sizeof(*ids) * (size_t)ncap);
-				const char **codes = arena_alloc(a, sizeof(*codes) * (size_t)ncap);
-				if (cap) {
-					memcpy(ids, u->office_ids, sizeof(*ids) * (size_t)cap);
-					memcpy(codes, u->office_codes,
-					       sizeof(*codes) * (size_t)cap);
-				}
-				u->office_ids = ids;
-				u->office_codes = codes;
-				cap = ncap;
-			}
-			u->office_ids[u->n_offices] = db_col_int(st, 1);
-			u->office_codes[u->n_offices] = db_col_dup(st, a, 4);
-			u->n_offices++;
+			add_office(u, a, &cap, db_col_int(st, 1), db_col_dup(st, a, 4));
 		}
 	}
 	if (rc != DB_DONE)
