@@ -32,16 +32,9 @@ void resp_forbidden_field(struct resp *resp, const char *field, const char *mess
 	jsonw_end(w);
 }
 
-void api_audit_read_detail(struct req *req, const char *action, const char *entity, int64_t id,
-                           const char *detail)
+void api_audit_read(struct req *req, const char *action, const char *entity, int64_t id)
 {
 	req->read_audit.action = action;
 	req->read_audit.entity = entity;
 	req->read_audit.id = id;
-	req->read_audit.detail = detail;
-}
-
-void api_audit_read(struct req *req, const char *action, const char *entity, int64_t id)
-{
-	api_audit_read_detail(req, action, entity, id, NULL);
 }

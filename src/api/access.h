@@ -35,8 +35,5 @@ void resp_forbidden_field(struct resp *resp, const char *field, const char *mess
  * answers only once the row is committed (503/500 otherwise). Only for
  * ROUTE_AUDITED_READ routes. */
 void api_audit_read(struct req *req, const char *action, const char *entity, int64_t id);
-/* The same with a detail (JSON, in the request's arena): a search's query. */
-void api_audit_read_detail(struct req *req, const char *action, const char *entity, int64_t id,
-                           const char *detail);
 
 #endif

@@ -61,7 +61,6 @@ struct req {
 	struct {
 		const char *action, *entity;
 		int64_t id;
-		const char *detail; /* JSON or NULL */
 	} read_audit;
 };
 
@@ -108,10 +107,9 @@ enum route_flags {
 	ROUTE_SLOW = 1u << 1,    /* runs off the request threads (password hashing) */
 	ROUTE_OWN_TX = 1u << 2,  /* handler manages its own transactions */
 	ROUTE_NO_CSRF = 1u << 3, /* state-changing but exempt from the CSRF check */
-	/* A GET that reports a read to audit (api_audit_read: a person's,
-	 * household's or case's file, a search): it runs in a read snapshot,
-	 * its audit row is written after it, and the answer waits for that
-	 * row's commit. */
+	/* A GET that appends an audit row (the read of a person's, household's
+	 * or case's file): it runs in a write transaction (BEGIN IMMEDIATE), so
+	 * the audit write never fails half-way on a read snapshot. */
 	ROUTE_AUDITED_READ = 1u << 4,
 };
 

@@ -389,7 +389,7 @@ static void append_read_audit(struct db *db, struct req *req, struct resp *out)
 	int rc = db_begin(db, true);
 	if (rc == 0)
 		rc = api_audit(req, req->read_audit.action, req->read_audit.entity,
-		               req->read_audit.id, req->read_audit.detail);
+		               req->read_audit.id, NULL);
 	if (rc == 0)
 		rc = db_commit(db);
 	if (rc < 0) {
@@ -545,7 +545,6 @@ int api__run(struct db *db, struct arena *a, struct api_request *in, struct resp
 				    .action = req.read_audit.action,
 				    .entity = req.read_audit.entity,
 				    .entity_id = req.read_audit.id,
-				    .detail = req.read_audit.detail,
 				};
 				in->read_audit_pending = true;
 			} else if (req.read_audit.action) {

@@ -73,9 +73,9 @@ static int write_hits(struct req *req, struct jsonw *w, const struct scope *scop
 
 /* ---- GET /persons/search ---- */
 
-/* A read like a file's: the search runs in the request's read snapshot, and
- * the answer is sent once its person.search audit row (the query in the
- * detail) is committed, in a batch with other reads' rows (dispatch.c). */
+/* Runs in its own transactions: the audit row is written first (a short
+ * write), the search then reads in a snapshot of its own, so searches never
+ * queue behind each other for the write lock. */
 static void search_persons(struct req *req, struct resp *resp)
 {
 	struct verr e = VERR_INIT;
@@ -130,15 +130,27 @@ static void search_persons(struct req *req, struct resp *resp)
 		jsonw_kstr(&aw, "father_name", father);
 	jsonw_kint(&aw, "limit", limit);
 	jsonw_end(&aw);
-	api_audit_read_detail(req, "person.search", "person", 0,
-	                      arena_strdup(req->arena, buf_str(&b)));
+	int rc = db_begin(req->db, true);
+	if (!rc) {
+		rc = api_audit(req, "person.search", "person", 0, buf_str(&b));
+		if (rc || (rc = db_commit(req->db)))
+			db_rollback(req->db);
+	}
 	buf_release(&b);
+	if (rc) {
+		resp_store_error(resp, req->db);
+		return;
+	}
 
+	if ((rc = db_begin(req->db, false))) {
+		resp_store_error(resp, req->db);
+		return;
+	}
 	struct match_search_opts o = {
 	    .limit = limit, .min_score = SEARCH_MIN_SCORE, .scope = scope_of(req, "person.read")};
 	struct match_hit *hits;
 	int n;
-	int rc = match_search(req->db, req->arena, s, &o, &hits, &n);
+	rc = match_search(req->db, req->arena, s, &o, &hits, &n);
 	if (!rc) {
 		struct jsonw *w = resp_json(resp, 200);
 		jsonw_obj(w);
@@ -147,8 +159,12 @@ static void search_persons(struct req *req, struct resp *resp)
 		jsonw_end(w);
 		jsonw_end(w);
 	}
-	if (rc)
+	if (rc) {
+		db_rollback(req->db);
 		resp_store_error(resp, req->db);
+		return;
+	}
+	db_rollback(req->db); /* read only */
 }
 
 /* ---- the duplicate warning on POST /persons ---- */
@@ -559,7 +575,7 @@ static void undo_merge(struct req *req, struct resp *resp)
 
 /* Listed before the persons routes: /persons/search is not a person id. */
 const struct route match_routes[] = {
-    {"GET", "/api/v1/persons/search", search_persons, "person.read", ROUTE_AUDITED_READ,
+    {"GET", "/api/v1/persons/search", search_persons, "person.read", ROUTE_OWN_TX,
      "Search persons by name in either script (ranked, with scores and explanations)"},
     {"GET", "/api/v1/duplicates", list_duplicates, "person.read", 0,
      "Possible duplicate pairs across the registry, for review"},
