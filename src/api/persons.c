@@ -253,7 +253,9 @@ static void create_person(struct req *req, struct resp *resp)
 		resp_store_error(resp, req->db);
 		return;
 	}
-	/* The audit detail names the fields given, not their values. */
+	/* The audit detail names the person's fields given, not their values
+	 * (the duplicate check's own fields are not the person's: the
+	 * override is recorded apart) */
 	struct buf b = BUF_INIT;
 	struct jsonw w;
 	jsonw_init(&w, &b);
@@ -263,7 +265,8 @@ static void create_person(struct req *req, struct resp *resp)
 	json_object_object_foreach(req->body, key, val)
 	{
 		(void)val;
-		jsonw_str(&w, key);
+		if (strcmp(key, "check_duplicates") && strcmp(key, "duplicate_override_reason"))
+			jsonw_str(&w, key);
 	}
 	jsonw_end(&w);
 	if (override_audit) {

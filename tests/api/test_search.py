@@ -180,6 +180,9 @@ class SearchTest(ApiTestCase):
         row = self.server.query("SELECT detail FROM audit_log WHERE action = 'person.create' "
                                 "AND entity_id = ?", (second["id"],))
         detail = json.loads(row[0][0])
+        # the person's fields given; the override is recorded apart
+        self.assertIn("given_name", detail["fields"])
+        self.assertNotIn("duplicate_override_reason", detail["fields"])
         self.assertEqual(detail["duplicate_override"]["reason"],
                          "sister-in-law, checked her tazkira")
         self.assertIn(first["id"],

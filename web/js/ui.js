@@ -257,7 +257,9 @@ export function problemMessage(err) {
   }
   switch (err.status) {
     case 0: return t("problem.offline");
-    case 400: return err.errors.length ? t("problem.invalid", { n: err.errors.length }) : t("problem.bad_request");
+    case 400:
+      if (err.errors.length === 1) return t("problem.invalid_one");
+      return err.errors.length ? t("problem.invalid", { n: err.errors.length }) : t("problem.bad_request");
     case 401: return t("problem.signed_out");
     case 403: return t("problem.forbidden");
     case 404: return t("problem.not_found");
