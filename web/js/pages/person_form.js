@@ -7,6 +7,7 @@ import { h, $, $$, clear } from "../dom.js";
 import { t, latinDigits, lang } from "../i18n.js";
 import { state, getOffices, getProvinces, getCountries, provinceName, countryName, officeLabel, sortedProvinces } from "../state.js";
 import { ENUMS } from "../enums.js";
+import { explain } from "../explain.js";
 import { loadDraft, saveDraft, dropDraft } from "../drafts.js";
 import {
   pageHeader, field, input, select, enumOptions, enumLabel, checkbox, dateField, onSubmit, showProblem,
@@ -326,7 +327,7 @@ export async function render({ root, params, query, alive }) {
         return h("li", {},
           h("a", { href: `#/persons/${p.id}` }, ltr(p.ref), " ", nameEl(p)),
           c.score !== undefined ? h("span", { class: "badge", text: t("dup.score", { n: c.score }) }) : null,
-          c.explanation ? h("p", { class: "hint" }, bdi(c.explanation)) : null,
+          c.explanation ? h("p", { class: "hint" }, bdi(explain(c.explanation, t))) : null,
         );
       })),
     );
