@@ -489,6 +489,48 @@ test("a caseworker's day", async (t) => {
     await page.selectOption("#calendar-select", "gregorian");
   });
 
+  await t.test("a CSV file imported from the browser: all or nothing, progress, report", async () => {
+    const csv = "given_name,family_name,sex,birth_date\r\n" +
+      "Gulalai,Amiri,F,1991-02-03\r\n" +
+      "Najib,Sultani,M,1985-13-40\r\n" +
+      "Somaya,Noorzai,F,2001-07-07\r\n";
+    const upload = async (skipInvalid) => {
+      await go("#/imports");
+      await page.waitForSelector(".import-form");
+      await page.setInputFiles(".import-form input[type=file]",
+        { name: "drive.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+      if (skipInvalid) await page.check(".import-form [data-field=skip_invalid] input");
+      await page.click(".import-form button[type=submit]");
+    };
+    // one refused row refuses the whole file: nothing imported
+    await upload(false);
+    await page.waitForSelector(".import-job h2:has-text('rows refused, nothing imported')");
+    assert.doesNotMatch(await text(".import-job"), /Imported/);
+    assert.match(await text(".import-job"), /Rows without a problem: 2/);
+    assert.match(await text(".import-job"), /Refused: 1/);
+    // the report names the row, the column and why
+    const href = await page.getAttribute(".import-job a[download]", "href");
+    const report = await page.evaluate((u) => fetch(u, { credentials: "same-origin" }).then((r) => r.text()), href);
+    assert.match(report, /^3,birth_date,1985-13-40,/m);
+    const none = await apiCall("GET", "/persons/search?q=Gulalai%20Amiri");
+    assert.equal(none.body.items.filter((i) => i.person.given_name === "Gulalai").length, 0);
+    // leaving the refused row out, the two others are registered
+    await upload(true);
+    await page.waitForSelector(".import-job h2:has-text('done')");
+    assert.match(await text(".import-job"), /Imported: 2/);
+    assert.match(await text(".import-job"), /Registered as P-\d+ – P-\d+/);
+    await shot("en-import");
+    const found = await apiCall("GET", "/persons/search?q=Gulalai%20Amiri");
+    assert.equal(found.body.items[0].person.family_name, "Amiri");
+    // both jobs are listed, the newest first
+    await go("#/imports");
+    await page.waitForSelector(".table-wrap table");
+    const rows = await page.locator(".table-wrap tbody tr").allInnerTexts();
+    assert.equal(rows.length, 2);
+    assert.match(rows[0], /done/);
+    assert.match(rows[1], /rows refused/);
+  });
+
   await t.test("sign out, sign in as the administrator", async () => {
     await page.click("#sign-out");
     await page.waitForSelector("#signin-title");

@@ -18,6 +18,7 @@ import * as caseNew from "./pages/case_new.js";
 import * as caseFile from "./pages/case_file.js";
 import * as users from "./pages/users.js";
 import * as offices from "./pages/offices.js";
+import * as imports from "./pages/imports.js";
 
 const ROUTES = [
   { path: "/", page: home, nav: "home" },
@@ -32,6 +33,7 @@ const ROUTES = [
   { path: "/cases/:id", page: caseFile, nav: "cases" },
   { path: "/admin/users", page: users, nav: "users" },
   { path: "/admin/offices", page: offices, nav: "offices" },
+  { path: "/imports", page: imports, nav: "imports" },
 ];
 
 const NAV = [
@@ -40,6 +42,7 @@ const NAV = [
   { id: "register", href: "#/persons/new", key: "nav.register", perm: "person.write" },
   { id: "household", href: "#/households/new", key: "nav.household", perm: "household.write" },
   { id: "cases", href: "#/cases", key: "nav.cases", perm: "case.read" },
+  { id: "imports", href: "#/imports", key: "nav.imports", perm: "person.write" },
   { id: "users", href: "#/admin/users", key: "nav.users", perm: "user.manage", feature: "users" },
   { id: "offices", href: "#/admin/offices", key: "nav.offices" },
 ];
