@@ -112,6 +112,10 @@ async function fillPerson(p) {
   await page.click("#add-document");
   await page.selectOption(".doc-row:last-of-type select.doc-type", "tazkira");
   await page.fill(".doc-row:last-of-type input.doc-number", p.tazkira);
+  // the possible-duplicates panel appears beside the form when the search
+  // of the names answers, and moves the form: on a slow machine that came
+  // between locating the checkbox and clicking it
+  await searchesSettled();
   await page.check("input[name='consent:data_processing']");
 }
 
