@@ -185,6 +185,31 @@ static int audit_and_commit(const char *cmd, struct db *db, const char *action, 
 	return 0;
 }
 
+/* After a user's password or state changed (in db's transaction): every
+ * session and API token of the user ends, the change is audited with what
+ * ended, and the transaction commits. 1 (rolled back) on failure; what
+ * names the change for the message. */
+static int end_access_and_commit(const char *cmd, struct db *db, const struct user *u,
+                                 const char *action, const char *what)
+{
+	if (users_end_access(db, u->id, 0, time(NULL))) {
+		cli_fail(cmd, "cannot %s: %s", what, db_errmsg(db));
+		db_rollback(db);
+		return 1;
+	}
+	struct buf detail = BUF_INIT;
+	struct jsonw w;
+	jsonw_init(&w, &detail);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "username", u->username);
+	jsonw_kbool(&w, "sessions_ended", true);
+	jsonw_kbool(&w, "tokens_revoked", true);
+	jsonw_end(&w);
+	int rc = audit_and_commit(cmd, db, action, u->id, buf_str(&detail));
+	buf_release(&detail);
+	return rc;
+}
+
 static int user_add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -348,8 +373,6 @@ static int user_passwd(int argc, char **argv)
 	struct user_opts o;
 	struct user u;
 	struct arena a = ARENA_INIT;
-	struct buf detail = BUF_INIT;
-	struct jsonw w;
 	struct db *db = NULL;
 	char *password = NULL;
 	char hash[SECRET_HASH_MAX], now[32];
@@ -377,19 +400,12 @@ static int user_passwd(int argc, char **argv)
 	}
 	cli_now(now);
 	/* A new password signs the user out everywhere and stops its tokens. */
-	if (users_set_password(db, u.id, hash, now, 0) ||
-	    users_end_access(db, u.id, 0, time(NULL))) {
+	if (users_set_password(db, u.id, hash, now, 0)) {
 		cli_fail(cmd, "cannot change the password: %s", db_errmsg(db));
 		db_rollback(db);
 		goto out;
 	}
-	jsonw_init(&w, &detail);
-	jsonw_obj(&w);
-	jsonw_kstr(&w, "username", u.username);
-	jsonw_kbool(&w, "sessions_ended", true);
-	jsonw_kbool(&w, "tokens_revoked", true);
-	jsonw_end(&w);
-	if (audit_and_commit(cmd, db, "user.password", u.id, buf_str(&detail)))
+	if (end_access_and_commit(cmd, db, &u, "user.password", "change the password"))
 		goto out;
 	if (generated)
 		printf("password: %s\n", password);
@@ -404,7 +420,6 @@ out:
 		memset(password, 0, strlen(password));
 		free(password);
 	}
-	buf_release(&detail);
 	arena_release(&a);
 	return rc;
 }
@@ -421,8 +436,6 @@ static int user_disable(int argc, char **argv)
 	struct user_opts o;
 	struct user u;
 	struct arena a = ARENA_INIT;
-	struct buf detail = BUF_INIT;
-	struct jsonw w;
 	struct db *db = NULL;
 	char now[32];
 	int rc = parse(cmd, argc, argv, longopts, &o);
@@ -445,26 +458,18 @@ static int user_disable(int argc, char **argv)
 		goto out;
 	}
 	cli_now(now);
-	if (users_set_disabled(db, u.id, true, now, 0) ||
-	    users_end_access(db, u.id, 0, time(NULL))) {
+	if (users_set_disabled(db, u.id, true, now, 0)) {
 		cli_fail(cmd, "cannot disable the user: %s", db_errmsg(db));
 		db_rollback(db);
 		goto out;
 	}
-	jsonw_init(&w, &detail);
-	jsonw_obj(&w);
-	jsonw_kstr(&w, "username", u.username);
-	jsonw_kbool(&w, "sessions_ended", true);
-	jsonw_kbool(&w, "tokens_revoked", true);
-	jsonw_end(&w);
-	if (audit_and_commit(cmd, db, "user.disable", u.id, buf_str(&detail)))
+	if (end_access_and_commit(cmd, db, &u, "user.disable", "disable the user"))
 		goto out;
 	fprintf(stderr, "%s disabled; its sessions were signed out and its API tokens revoked\n",
 	        u.username);
 	rc = 0;
 out:
 	db_close(db);
-	buf_release(&detail);
 	arena_release(&a);
 	return rc;
 }
