@@ -95,18 +95,12 @@ static void write_entry(struct jsonw *w, const struct audit_record *r)
 	jsonw_obj(w);
 	jsonw_kint(w, "id", r->id);
 	jsonw_kstr(w, "at", r->at);
-	if (r->user_id)
-		jsonw_kint(w, "user_id", r->user_id);
-	else
-		jsonw_knull(w, "user_id");
+	jsonw_kid(w, "user_id", r->user_id);
 	jsonw_kstr(w, "username", r->username);
 	jsonw_kstr(w, "client_addr", r->client);
 	jsonw_kstr(w, "action", r->action);
 	jsonw_kstr(w, "entity", r->entity);
-	if (r->entity_id)
-		jsonw_kint(w, "entity_id", r->entity_id);
-	else
-		jsonw_knull(w, "entity_id");
+	jsonw_kid(w, "entity_id", r->entity_id);
 	/* The detail is JSON we wrote; anything else (an edited row) is shown
 	 * as a string rather than breaking the response. */
 	jsonw_key(w, "detail");

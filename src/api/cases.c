@@ -233,10 +233,7 @@ static void write_case_fields(struct jsonw *w, const struct case_rec *c)
 	jsonw_kstr(w, "status", c->status);
 	jsonw_kstr(w, "office", c->office_code);
 	jsonw_kint(w, "principal_person_id", c->principal_person_id);
-	if (c->assigned_to)
-		jsonw_kint(w, "assigned_to", c->assigned_to);
-	else
-		jsonw_knull(w, "assigned_to");
+	jsonw_kid(w, "assigned_to", c->assigned_to);
 	jsonw_kstr(w, "destination_country", c->destination_country);
 	jsonw_kstr(w, "priority", c->priority);
 	jsonw_kstr(w, "opened_on", c->opened_on);
@@ -283,10 +280,7 @@ static void write_case(struct jsonw *w, const struct case_rec *c, const struct p
 		jsonw_kstr(w, "from", e->from);
 		jsonw_kstr(w, "to", e->to);
 		jsonw_kstr(w, "reason", e->reason);
-		if (e->by)
-			jsonw_kint(w, "by", e->by);
-		else
-			jsonw_knull(w, "by");
+		jsonw_kid(w, "by", e->by);
 		jsonw_kstr(w, "by_name", e->by_name);
 		jsonw_kstr(w, "at", e->at);
 		jsonw_end(w);
@@ -576,10 +570,7 @@ static void case_update(struct req *req, struct resp *resp)
 	}
 	if (rassign == 1) {
 		k.assigned_to = assignee;
-		if (assignee)
-			jsonw_kint(&w, "assigned_to", assignee);
-		else
-			jsonw_knull(&w, "assigned_to");
+		jsonw_kid(&w, "assigned_to", assignee);
 	}
 	if (set_members) {
 		k.members = members;

@@ -97,10 +97,7 @@ static void write_job(struct req *req, struct jsonw *w, const struct import_job 
 		    arena_printf(req->arena, "/api/v1/imports/%lld/report", (long long)j->id));
 	else
 		jsonw_knull(w, "report_url");
-	if (j->created_by)
-		jsonw_kint(w, "created_by", j->created_by);
-	else
-		jsonw_knull(w, "created_by");
+	jsonw_kid(w, "created_by", j->created_by);
 	jsonw_kstr(w, "created_at", j->created_at);
 	jsonw_kstr(w, "started_at", j->started_at);
 	jsonw_kstr(w, "finished_at", j->finished_at);

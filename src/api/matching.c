@@ -337,15 +337,9 @@ static void write_merge(struct jsonw *w, const struct merge_rec *m)
 	jsonw_kint(w, "merged_id", m->merged_id);
 	jsonw_kstr(w, "reason", m->reason);
 	jsonw_kstr(w, "merged_at", m->merged_at);
-	if (m->merged_by)
-		jsonw_kint(w, "merged_by", m->merged_by);
-	else
-		jsonw_knull(w, "merged_by");
+	jsonw_kid(w, "merged_by", m->merged_by);
 	jsonw_kstr(w, "undone_at", m->undone_at);
-	if (m->undone_by)
-		jsonw_kint(w, "undone_by", m->undone_by);
-	else
-		jsonw_knull(w, "undone_by");
+	jsonw_kid(w, "undone_by", m->undone_by);
 	jsonw_kstr(w, "undo_reason", m->undo_reason);
 	jsonw_karr(w, "items");
 	for (int i = 0; i < m->n_items; i++) {

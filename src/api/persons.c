@@ -60,15 +60,9 @@ static void write_consent(struct jsonw *w, const struct person_consent *c)
 	jsonw_kint(w, "person_id", c->person_id);
 	jsonw_kstr(w, "purpose", c->purpose);
 	jsonw_kstr(w, "given_on", c->given_on);
-	if (c->recorded_by)
-		jsonw_kint(w, "recorded_by", c->recorded_by);
-	else
-		jsonw_knull(w, "recorded_by");
+	jsonw_kid(w, "recorded_by", c->recorded_by);
 	jsonw_kstr(w, "withdrawn_on", c->withdrawn_on);
-	if (c->withdrawn_by)
-		jsonw_kint(w, "withdrawn_by", c->withdrawn_by);
-	else
-		jsonw_knull(w, "withdrawn_by");
+	jsonw_kid(w, "withdrawn_by", c->withdrawn_by);
 	jsonw_kstr(w, "notes", c->notes);
 	jsonw_kstr(w, "withdrawal_notes", c->withdrawal_notes);
 	jsonw_kstr(w, "created_at", c->created_at);

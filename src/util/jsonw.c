@@ -211,6 +211,14 @@ void jsonw_knull(struct jsonw *w, const char *key)
 	jsonw_null(w);
 }
 
+void jsonw_kid(struct jsonw *w, const char *key, int64_t id)
+{
+	if (id)
+		jsonw_kint(w, key, id);
+	else
+		jsonw_knull(w, key);
+}
+
 void jsonw_kobj(struct jsonw *w, const char *key)
 {
 	jsonw_key(w, key);

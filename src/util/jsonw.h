@@ -40,6 +40,8 @@ void jsonw_kstr(struct jsonw *w, const char *key, const char *s);
 void jsonw_kint(struct jsonw *w, const char *key, int64_t v);
 void jsonw_kbool(struct jsonw *w, const char *key, bool v);
 void jsonw_knull(struct jsonw *w, const char *key);
+/* A record id, or null when it is 0 (none: no user, no entity). */
+void jsonw_kid(struct jsonw *w, const char *key, int64_t id);
 void jsonw_kobj(struct jsonw *w, const char *key);
 void jsonw_karr(struct jsonw *w, const char *key);
 

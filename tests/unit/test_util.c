@@ -192,13 +192,16 @@ static void json_nests_with_commas_in_the_right_places(void **state)
 	jsonw_kobj(&w, "o");
 	jsonw_kint(&w, "max", INT64_MAX);
 	jsonw_kint(&w, "min", INT64_MIN);
+	jsonw_kid(&w, "by", 12);
+	jsonw_kid(&w, "none", 0);
 	jsonw_end(&w);
 	jsonw_end(&w);
 	assert_string_equal(buf_str(&b),
 	                    "{\"id\":7,\"ref\":\"P-000007\",\"phone\":null,\"estimated\":false,"
 	                    "\"documents\":[{\"type\":\"tazkira\"},{}],\"empty\":[],"
 	                    "\"mixed\":[-1,null,true,\"x\",{\"a\":1},[]],\"next_cursor\":null,"
-	                    "\"o\":{\"max\":9223372036854775807,\"min\":-9223372036854775808}}");
+	                    "\"o\":{\"max\":9223372036854775807,\"min\":-9223372036854775808,"
+	                    "\"by\":12,\"none\":null}}");
 	buf_release(&b);
 }
 
