@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "store_fixture.h"
 #include "api/api.h"
 #include "api/person_input.h"
 #include "domain/perm.h"
@@ -25,7 +26,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-static char dir[64], path[128];
+static struct store_fx fx;
 static struct db *db;
 static int64_t thr_id, mhd_id;
 
@@ -35,11 +36,9 @@ static int64_t thr_id, mhd_id;
 static int setup(void **state)
 {
 	log_set_quiet(1);
-	snprintf(dir, sizeof(dir), "/tmp/safar-test-import-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/t.db", dir);
+	store_fx_make(&fx);
 	char *cause = NULL;
-	assert_int_equal(db_open(&db, path, true, &cause), 0);
+	assert_int_equal(db_open(&db, fx.url, true, &cause), 0);
 	assert_int_equal(db_migrate(db, NULL, &cause), 0);
 	assert_int_equal(db_begin(db, true), 0);
 	struct office thr = {
@@ -55,13 +54,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	db_close(db);
-	char p[160];
-	const char *suffixes[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
-		unlink(p);
-	}
-	rmdir(dir);
+	store_fx_remove(&fx);
 	return 0;
 }
 
@@ -465,7 +458,7 @@ static void mappings_from_json_and_files(void **state)
 	import_mapping_release(&m);
 
 	char file[160];
-	snprintf(file, sizeof(file), "%s/map.csv", dir);
+	snprintf(file, sizeof(file), "%s/map.csv", fx.dir);
 	FILE *f = fopen(file, "w");
 	fputs("column,field\n# a comment\nVorname,given_name\n\"Geschlecht, m/f\",sex\nNotiz,\n",
 	      f);

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "store_fixture.h"
 #include "match/match.h"
 #include "store/db.h"
 #include "store/matchdb.h"
@@ -337,18 +338,16 @@ static void test_query_scores(void **state)
 
 /* ---- the index ---- */
 
-static char dir[64], path[128];
+static struct store_fx fx;
 static struct db *db;
 static int64_t thr_id, mhd_id;
 
 static int db_setup(void **state)
 {
 	log_set_quiet(1);
-	snprintf(dir, sizeof(dir), "/tmp/safar-test-match-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/t.db", dir);
+	store_fx_make(&fx);
 	char *cause = NULL;
-	assert_int_equal(db_open(&db, path, true, &cause), 0);
+	assert_int_equal(db_open(&db, fx.url, true, &cause), 0);
 	assert_int_equal(db_migrate(db, NULL, &cause), 0);
 	assert_int_equal(db_begin(db, true), 0);
 	struct office thr = {
@@ -364,13 +363,7 @@ static int db_setup(void **state)
 static int db_teardown(void **state)
 {
 	db_close(db);
-	char p[160];
-	const char *suffixes[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
-		unlink(p);
-	}
-	rmdir(dir);
+	store_fx_remove(&fx);
 	return 0;
 }
 
