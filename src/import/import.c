@@ -513,16 +513,23 @@ struct run {
 	struct arena audit_arena; /* their details */
 };
 
-/* Writes what was gathered (match keys, audit rows): before every commit,
- * and the match keys before each duplicate search. */
-static int flush_writes(struct run *x)
+/* Appends the audit rows gathered to the chain. */
+static int flush_audits(struct run *x)
 {
-	int rc = match_bulk_flush(x->bulk);
-	if (!rc)
-		rc = audit_write_batch(x->db, x->audits, x->n_audits);
+	int rc = audit_write_batch(x->db, x->audits, x->n_audits);
 	x->n_audits = 0;
 	arena_release(&x->audit_arena);
 	return rc;
+}
+
+/* Writes what was gathered (match keys, audit rows): before every commit.
+ * (The match keys also go before each duplicate search, the audit rows
+ * whenever AUDIT_PENDING wait: not the keys then, which are cheaper the
+ * more are written at once.) */
+static int flush_writes(struct run *x)
+{
+	int rc = match_bulk_flush(x->bulk);
+	return rc ? rc : flush_audits(x);
 }
 
 static double since(const struct timespec *t0)
@@ -747,7 +754,7 @@ static int import_row(struct run *x, struct arena *a, int64_t row)
 	                         .entity = "person",
 	                         .entity_id = p.id,
 	                         .detail = arena_strdup(&x->audit_arena, detail)};
-	if (x->n_audits == AUDIT_PENDING && (rc = flush_writes(x)))
+	if (x->n_audits == AUDIT_PENDING && (rc = flush_audits(x)))
 		return rc;
 	remember_row(x, p.id, row);
 	x->st->rows_imported++;
