@@ -39,7 +39,7 @@ const KEY_FAMILIES = [
 ];
 
 // Permission names are written like keys ("case.read") but are not.
-const NOT_KEYS = /^(person|household|case|user|office|reference|report|audit|export|health|movement|course|workshop|assistance)\.(read|write|transition|approve|reassign|manage|aggregate|personal|read_clinical)$/;
+const NOT_KEYS = /^(person|household|case|user|office|reference|report|audit|export|health|movement|course|workshop|assistance)\.(read|write|transition|approve|reassign|manage|aggregate|personal|read_clinical|merge|unmerge)$/;
 
 function usedKeys() {
   const namespaces = new Set(Object.keys(catalogues.en).map((k) => k.split(".")[0]));
