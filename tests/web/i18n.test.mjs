@@ -38,8 +38,9 @@ const KEY_FAMILIES = [
   ...Object.entries(ENUMS).flatMap(([kind, values]) => values.map((v) => `enum.${kind}.${v}`)),
 ];
 
-// Permission names are written like keys ("case.read") but are not.
-const NOT_KEYS = /^(person|household|case|user|office|reference|report|audit|export|health|movement|course|workshop|assistance)\.(read|write|transition|approve|reassign|manage|aggregate|personal|read_clinical)$/;
+// Permission and audit action names are written like keys ("case.read",
+// "person.merged_into") but are not.
+const NOT_KEYS = /^(person|household|case|user|office|reference|report|audit|export|health|movement|course|workshop|assistance)\.(read|write|transition|approve|reassign|manage|aggregate|personal|read_clinical|merge|unmerge|merged_into)$/;
 
 function usedKeys() {
   const namespaces = new Set(Object.keys(catalogues.en).map((k) => k.split(".")[0]));

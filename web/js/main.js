@@ -19,6 +19,7 @@ import * as caseFile from "./pages/case_file.js";
 import * as users from "./pages/users.js";
 import * as offices from "./pages/offices.js";
 import * as imports from "./pages/imports.js";
+import * as duplicates from "./pages/duplicates.js";
 
 const ROUTES = [
   { path: "/", page: home, nav: "home" },
@@ -26,6 +27,7 @@ const ROUTES = [
   { path: "/persons/new", page: personForm, nav: "register" },
   { path: "/persons/:id", page: personFile, nav: "persons" },
   { path: "/persons/:id/edit", page: personForm, nav: "persons" },
+  { path: "/duplicates", page: duplicates, nav: "duplicates" },
   { path: "/households/new", page: household, nav: "household" },
   { path: "/households/:id", page: household, nav: "persons" },
   { path: "/cases", page: cases, nav: "cases" },
@@ -40,6 +42,7 @@ const NAV = [
   { id: "home", href: "#/", key: "nav.home" },
   { id: "persons", href: "#/persons", key: "nav.persons", perm: "person.read" },
   { id: "register", href: "#/persons/new", key: "nav.register", perm: "person.write" },
+  { id: "duplicates", href: "#/duplicates", key: "nav.duplicates", perm: "person.read" },
   { id: "household", href: "#/households/new", key: "nav.household", perm: "household.write" },
   { id: "cases", href: "#/cases", key: "nav.cases", perm: "case.read" },
   { id: "imports", href: "#/imports", key: "nav.imports", perm: "person.write" },

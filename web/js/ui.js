@@ -230,6 +230,10 @@ const API_MESSAGES = [
   [/^is required to go from/, "apierr.reason"],
   [/^member (P-\d+) \((.*)\) has no valid travel document/, "guard.travel_document"],
   [/^member (P-\d+) \((.*)\) has not given consent to travel/, "guard.consent_travel"],
+  [/^person \d+ was already merged into person \d+/, "apierr.merged_already"],
+  [/^is this person: a person cannot be merged into itself/, "apierr.merge_self"],
+  [/^was undone already/, "apierr.undone_already"],
+  [/^the survivor, person \d+, was merged into person \d+ since/, "apierr.survivor_merged"],
 ];
 
 // nameOf(ref) may give the person's name as the interface should write it
@@ -264,6 +268,7 @@ export function problemMessage(err) {
     case 403: return t("problem.forbidden");
     case 404: return t("problem.not_found");
     case 409: return t("problem.conflict");
+    case 410: return t("problem.gone");
     case 413: return t("problem.too_large");
     case 422: return t("problem.refused");
     case 429: return t("problem.too_many");
@@ -439,6 +444,18 @@ export function pageHeader(title, ...actions) {
     h("h1", { tabindex: "-1", id: "page-title" }, title),
     actions.length ? h("div", { class: "page-actions" }, actions) : null,
   );
+}
+
+// A message whose {placeholders} are nodes (a link, a reference kept left
+// to right) rather than text: t(key) split around them.
+export function tNodes(key, nodes) {
+  return t(key)
+    .split(/(\{\w+\})/)
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^\{(\w+)\}$/.exec(part);
+      return m && m[1] in nodes ? nodes[m[1]] : part;
+    });
 }
 
 export function link(href, ...children) {

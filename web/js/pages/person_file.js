@@ -1,15 +1,17 @@
 // A person's file: details, documents, households, cases, consent (add and
-// withdraw) and the record's history.
-import { api } from "../api.js";
-import { h, $ } from "../dom.js";
+// withdraw) and the record's history. A file merged into another (410)
+// says into which, and shows an administrator the merge and its undoing.
+import { api, ApiError } from "../api.js";
+import { h, $, clear } from "../dom.js";
 import { t, num } from "../i18n.js";
 import { can, getProvinces, getCountries, provinceName, countryName } from "../state.js";
 import { dateEl, fmtDateTime, todayISO } from "../dates.js";
 import { ENUMS, TRAVEL_DOCUMENTS } from "../enums.js";
 import {
   pageHeader, nameEl, pairEl, ltr, bdi, enumLabel, statusBadge, dataTable, empty, field, select, enumOptions,
-  input, dateField, onSubmit, showProblem, toast, button, busy, problemBox, openDialog, askReason,
+  input, dateField, onSubmit, showProblem, toast, button, busy, problemBox, openDialog, askReason, tNodes,
 } from "../ui.js";
+import { mergeRecordView } from "./duplicates.js";
 
 function dl(rows) {
   return h("dl", { class: "details" }, rows.filter(Boolean).map(([k, v]) => [h("dt", { text: k }), h("dd", {}, v ?? h("span", { class: "muted", text: t("common.none") }))]));
@@ -22,8 +24,74 @@ function ageOn(birth, today) {
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
 }
 
-export async function render({ root, params, alive }) {
-  let p = await api.get(`/persons/${params.id}`);
+// The merge that closed person id: the newest person.merged_into entry of
+// the audit trail names it (the 410 answer names only the file kept). null
+// when the caller cannot read the trail or it has no such entry.
+async function findMerge(id) {
+  if (!can("audit.read")) return null;
+  const a = await api.get("/audit", { action: "person.merged_into", entity: "person", entity_id: id, order: "desc", limit: 1 });
+  const mergeId = a.items[0]?.detail?.merge_id;
+  return mergeId ? api.get(`/merges/${mergeId}`) : null;
+}
+
+// GET /persons/{id} answered 410: this file was merged into `into`.
+async function renderMerged(ctx, into) {
+  const { root, params, alive } = ctx;
+  const ref = ltr(into.ref || `#${into.id}`);
+  root.append(
+    pageHeader(t("merged.title")),
+    h("p", { class: "note merged-note", id: "merged-into" }, tNodes("merged.lead", { ref: h("a", { href: `#/persons/${into.id}` }, ref) })),
+    h("p", {}, h("a", { class: "btn primary", href: `#/persons/${into.id}`, id: "open-merged-into" }, t("merged.open", { ref: into.ref || `#${into.id}` }))),
+  );
+  if (!can("person.unmerge")) {
+    root.append(h("p", { class: "hint", text: t("merged.undo_hint") }));
+    return;
+  }
+  const box = h("section", { class: "panel", "aria-labelledby": "merge-h" }, h("h2", { id: "merge-h", text: t("merged.record") }));
+  root.append(box);
+  let m;
+  let survivor = null;
+  try {
+    m = await findMerge(params.id);
+    if (m) survivor = await api.get(`/persons/${m.survivor_id}`).catch(() => null);
+  } catch (e) {
+    box.append(problemBox(e));
+    return;
+  }
+  if (!alive()) return;
+  if (!m) {
+    box.append(empty(t("merged.no_record")));
+    return;
+  }
+  const undo = button("merged.undo", { class: "btn danger", id: "undo-merge" }, async (ev) => {
+    const reason = await askReason({ title: t("merged.undo_title"), lead: t("merged.undo_lead") });
+    if (reason === null) return;
+    await busy(ev.currentTarget, async () => {
+      try {
+        await api.post(`/merges/${m.id}/undo`, { reason });
+      } catch (e) {
+        box.append(problemBox(e));
+        return;
+      }
+      toast(t("merged.undone"));
+      if (!alive()) return;
+      clear(root);
+      await render(ctx);
+      $("#page-title", root)?.focus();
+    });
+  });
+  box.append(mergeRecordView(m, survivor), m.undone_at ? null : h("div", { class: "actions" }, undo));
+}
+
+export async function render(ctx) {
+  const { root, params, alive } = ctx;
+  let p;
+  try {
+    p = await api.get(`/persons/${params.id}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 410 && e.problem.merged_into) return renderMerged(ctx, e.problem.merged_into);
+    throw e;
+  }
   const [irn, afg, countries] = await Promise.all([getProvinces("IRN"), getProvinces("AFG"), getCountries()]);
   if (!alive()) return;
   const prov = (code) => {
