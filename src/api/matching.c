@@ -240,6 +240,15 @@ bool api_person_gone(struct req *req, struct resp *resp, const struct scope *sco
 	rc = persons_get(req->db, req->arena, scope, survivor, 0, &p);
 	if (rc <= 0)
 		return false;
+	/* the merge, for an admin to read and undo; its survivor is in scope,
+	 * so GET /merges/{id} shows it to this caller */
+	int64_t merge_id = 0;
+	const char *merged_at = NULL;
+	int found = merges_standing(req->db, req->arena, id, &merge_id, &merged_at);
+	if (found < 0) {
+		resp_store_error(resp, req->db);
+		return true;
+	}
 	struct jsonw *w =
 	    problem_start(resp, 410, "Merged",
 	                  arena_printf(req->arena, "person %lld was merged into person %lld%s%s",
@@ -252,6 +261,16 @@ bool api_person_gone(struct req *req, struct resp *resp, const struct scope *sco
 	jsonw_kstr(w, "href",
 	           arena_printf(req->arena, "/api/v1/persons/%lld", (long long)survivor));
 	jsonw_end(w);
+	if (found) {
+		jsonw_kobj(w, "merge");
+		jsonw_kint(w, "id", merge_id);
+		jsonw_kstr(w, "href",
+		           arena_printf(req->arena, "/api/v1/merges/%lld", (long long)merge_id));
+		jsonw_kstr(w, "merged_at", merged_at);
+		jsonw_end(w);
+	} else { /* a tombstone no merge record names: not made by this API */
+		jsonw_knull(w, "merge");
+	}
 	jsonw_end(w);
 	return true;
 }

@@ -17,8 +17,8 @@ extern const struct route match_routes[];
 void api_person_item(struct jsonw *w, const struct person *p);
 
 /* When person id is a tombstone of a merge (of an office of scope, and
- * its survivor in scope), writes 410 naming the survivor and returns
- * true. */
+ * its survivor in scope), writes 410 naming the survivor and the merge
+ * and returns true (also after writing 500 on a store error). */
 bool api_person_gone(struct req *req, struct resp *resp, const struct scope *scope, int64_t id);
 
 /* The duplicate warning of POST /persons for p (not stored yet). With

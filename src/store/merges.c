@@ -412,3 +412,23 @@ int merges_tombstone(struct db *db, int64_t id, int64_t *survivor, int64_t *offi
 	rc = db_finish(st);
 	return rc ? rc : 1;
 }
+
+int merges_standing(struct db *db, struct arena *a, int64_t id, int64_t *merge_id,
+                    const char **merged_at)
+{
+	/* a tombstone cannot be merged again, so at most one merge of id
+	 * stands; the order only matters for data written by hand */
+	struct db_stmt *st = db_prepare(db, "SELECT id, merged_at FROM person_merges "
+	                                    "WHERE merged_id = ?1 AND undone_at IS NULL "
+	                                    "ORDER BY id DESC LIMIT 1");
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_DONE)
+		return 0;
+	if (rc != DB_ROW)
+		return rc;
+	*merge_id = db_col_int(st, 0);
+	*merged_at = db_col_dup(st, a, 1);
+	rc = db_finish(st);
+	return rc ? rc : 1;
+}

@@ -53,5 +53,10 @@ __attribute__((warn_unused_result)) int merges_undo(struct db *db, const struct 
 /* 1 when person id is a tombstone of a merge: *survivor and *office_id
  * (its own office) set. */
 int merges_tombstone(struct db *db, int64_t id, int64_t *survivor, int64_t *office_id);
+/* The merge that made person id a tombstone: the latest one not undone
+ * whose merged_id is id. 1 found (*merge_id set, *merged_at in arena a),
+ * 0 none, negative on a store error. */
+int merges_standing(struct db *db, struct arena *a, int64_t id, int64_t *merge_id,
+                    const char **merged_at);
 
 #endif

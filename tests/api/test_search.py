@@ -317,6 +317,15 @@ class SearchTest(ApiTestCase):
         gone = self.assertProblem(r, 410)
         self.assertEqual(gone["merged_into"]["id"], a["id"])
         self.assertEqual(gone["merged_into"]["ref"], a["ref"])
+        # ... and the merge, so the file can offer an admin its undoing
+        # without reading the audit trail
+        self.assertEqual(gone["merge"], {"id": m["id"], "href": "/api/v1/merges/%d" % m["id"],
+                                         "merged_at": m["merged_at"]})
+        # another office's caseworker learns nothing, not even that it existed
+        r = self.cw_mhd.get("/persons/%d" % b["id"])
+        self.assertProblem(r, 404)
+        self.assertNotIn("merge", r.json)
+        self.assertNotIn("merged_into", r.json)
         listed = self.cw.ok("GET", "/persons?limit=200")
         self.assertNotIn(b["id"], [x["id"] for x in listed["items"]])
         res = self.search(q="Muhammad Yusuf Karimy")
@@ -347,6 +356,18 @@ class SearchTest(ApiTestCase):
         self.assertProblem(r, 422, message="undone already")
         self.assertEqual(self.server.query("SELECT count(*) FROM audit_log WHERE action = "
                                            "'person.unmerge'")[0][0], 2)
+
+        # merged again: the 410 names the new merge, not the undone one
+        a_now = self.cw.ok("GET", "/persons/%d" % a["id"])
+        again = self.sup.ok("POST", "/persons/%d/merge" % a["id"],
+                            dict(body, version=a_now["version"], reason="the same man after all"),
+                            status=201)
+        self.assertNotEqual(again["id"], m["id"])
+        gone = self.assertProblem(self.cw.get("/persons/%d" % b["id"]), 410)
+        self.assertEqual(gone["merged_into"]["id"], a["id"])
+        self.assertEqual(gone["merge"], {"id": again["id"],
+                                         "href": "/api/v1/merges/%d" % again["id"],
+                                         "merged_at": again["merged_at"]})
 
 
 if __name__ == "__main__":
