@@ -24,19 +24,11 @@ function ageOn(birth, today) {
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
 }
 
-// The merge that closed person id: the newest person.merged_into entry of
-// the audit trail names it (the 410 answer names only the file kept). null
-// when the caller cannot read the trail or it has no such entry.
-async function findMerge(id) {
-  if (!can("audit.read")) return null;
-  const a = await api.get("/audit", { action: "person.merged_into", entity: "person", entity_id: id, order: "desc", limit: 1 });
-  const mergeId = a.items[0]?.detail?.merge_id;
-  return mergeId ? api.get(`/merges/${mergeId}`) : null;
-}
-
-// GET /persons/{id} answered 410: this file was merged into `into`.
-async function renderMerged(ctx, into) {
-  const { root, params, alive } = ctx;
+// GET /persons/{id} answered 410 (`gone`): this file was merged into
+// gone.merged_into by the merge gone.merge names.
+async function renderMerged(ctx, gone) {
+  const { root, alive } = ctx;
+  const into = gone.merged_into;
   const ref = ltr(into.ref || `#${into.id}`);
   root.append(
     pageHeader(t("merged.title")),
@@ -52,7 +44,7 @@ async function renderMerged(ctx, into) {
   let m;
   let survivor = null;
   try {
-    m = await findMerge(params.id);
+    m = gone.merge ? await api.get(`/merges/${gone.merge.id}`) : null;
     if (m) survivor = await api.get(`/persons/${m.survivor_id}`).catch(() => null);
   } catch (e) {
     box.append(problemBox(e));
@@ -89,7 +81,7 @@ export async function render(ctx) {
   try {
     p = await api.get(`/persons/${params.id}`);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 410 && e.problem.merged_into) return renderMerged(ctx, e.problem.merged_into);
+    if (e instanceof ApiError && e.status === 410 && e.problem.merged_into) return renderMerged(ctx, e.problem);
     throw e;
   }
   const [irn, afg, countries] = await Promise.all([getProvinces("IRN"), getProvinces("AFG"), getCountries()]);
