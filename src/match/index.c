@@ -9,6 +9,7 @@
  *     where single names are common.
  * Every key row carries the person's sex and birth year so a filtered
  * look-up is a narrow range scan. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "store/matchdb.h"
 #include "store/persons.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "util/xalloc.h"
 
 /* ---- keys ---- */
@@ -490,9 +492,10 @@ struct match_bulk {
 	size_t text_len, text_cap;
 	const char **vocab;      /* open addressing over BULK_VOCAB_SLOTS, NULL empty */
 	unsigned vocab_n;        /* at most half the slots are used */
+	struct keyruns *runs;    /* full buffers, sorted (NULL: none yet) */
+	bool no_runs;            /* no temporary file could be made */
 	struct arena vocab_text; /* their strings */
-	struct match_subject s;
-	struct keyset ks;
+	struct match_prep *prep; /* match_bulk_add's */
 };
 
 struct match_bulk *match_bulk_new(struct db *db, int max_rows)
@@ -514,6 +517,8 @@ void match_bulk_free(struct match_bulk *b)
 	free(b->text);
 	free(b->vocab);
 	arena_release(&b->vocab_text);
+	keyruns_close(b->runs);
+	match_prep_free(b->prep);
 	free(b);
 }
 
@@ -561,7 +566,15 @@ static int bulk_row_cmp(const void *pa, const void *pb, void *ctx)
 	return a->person_id < b->person_id ? -1 : a->person_id > b->person_id;
 }
 
-int match_bulk_flush(struct match_bulk *b)
+static int keys_insert(void *db, const struct matchdb_key *rows, int n)
+{
+	return matchdb_keys_add(db, rows, n);
+}
+
+/* The rows gathered, sorted, handed to write(ctx, ...) 256 at a time; the
+ * buffer is empty after. */
+static int bulk_write(struct match_bulk *b,
+                      int (*write)(void *ctx, const struct matchdb_key *rows, int n), void *ctx)
 {
 	qsort_r(b->rows, (size_t)b->n, sizeof(*b->rows), bulk_row_cmp, b->text);
 	struct matchdb_key chunk[256];
@@ -573,10 +586,47 @@ int match_bulk_flush(struct match_bulk *b)
 			                                .person_id = b->rows[i].person_id,
 			                                .birth_year = b->rows[i].birth_year,
 			                                .sex = b->rows[i].sex};
-		rc = matchdb_keys_add(b->db, chunk, k);
+		rc = write(ctx, chunk, k);
 	}
 	b->n = 0;
 	b->text_len = 0;
+	return rc;
+}
+
+/* A full buffer: a sorted run in the temporary file. Written into
+ * match_keys at once, each buffer would pass over most of the index's
+ * pages (the rows of 20 000 persons meet most of its keys); merged, all
+ * the runs pass over them once. Without a temporary file (or when writing
+ * it fails), the buffer goes into match_keys after all. */
+static int bulk_spill(struct match_bulk *b)
+{
+	if (!b->runs && !b->no_runs && !(b->runs = keyruns_open()))
+		b->no_runs = true;
+	if (b->runs) {
+		int n = b->n;
+		size_t text_len = b->text_len;
+		if (!bulk_write(b, keyruns_write, b->runs)) {
+			keyruns_end_run(b->runs);
+			return DB_OK;
+		}
+		log_error("match: cannot write the temporary file of keys: %s", strerror(errno));
+		b->n = n, b->text_len = text_len; /* still there, sorted */
+	}
+	return bulk_write(b, keys_insert, b->db);
+}
+
+int match_bulk_flush(struct match_bulk *b)
+{
+	if (!keyruns_count(b->runs))
+		return bulk_write(b, keys_insert, b->db);
+	if (b->n && bulk_write(b, keyruns_write, b->runs)) {
+		log_error("match: cannot write the temporary file of keys: %s", strerror(errno));
+		return DB_ERROR;
+	}
+	keyruns_end_run(b->runs);
+	int rc = keyruns_merge(b->runs, keys_insert, b->db);
+	if (rc == -1)
+		log_error("match: cannot read the temporary file of keys: %s", strerror(errno));
 	return rc;
 }
 
@@ -596,29 +646,62 @@ static void bulk_push(struct match_bulk *b, const char *key, int64_t person_id, 
 	b->text_len += len;
 }
 
-int match_bulk_add(struct match_bulk *b, const struct person *p)
+struct match_prep {
+	struct match_subject s;
+	struct keyset ks;
+	struct buf names, ids, keys;
+	struct matchdb_row row; /* without the ids */
+};
+
+struct match_prep *match_prep_new(void)
 {
-	struct match_subject *s = &b->s;
-	struct keyset *ks = &b->ks;
-	match_subject_from_person(s, p);
-	match__keyset(s, ks);
-	int rc = b->n >= b->max_rows ? match_bulk_flush(b) : DB_OK;
+	return xcalloc(1, sizeof(struct match_prep));
+}
+
+void match_prep_free(struct match_prep *mp)
+{
+	if (!mp)
+		return;
+	buf_release(&mp->names);
+	buf_release(&mp->ids);
+	buf_release(&mp->keys);
+	free(mp);
+}
+
+void match_prepare(struct match_prep *mp, const struct person *p)
+{
+	match_subject_from_person(&mp->s, p);
+	match__keyset(&mp->s, &mp->ks);
+	buf_reset(&mp->names);
+	buf_reset(&mp->ids);
+	buf_reset(&mp->keys);
+	subject_row(&mp->s, 0, 0, &mp->ks, &mp->names, &mp->ids, &mp->keys, &mp->row);
+}
+
+int match_bulk_add_prepared(struct match_bulk *b, const struct match_prep *mp, int64_t person_id,
+                            int64_t office_id)
+{
+	const struct keyset *ks = &mp->ks;
+	int rc = b->n >= b->max_rows ? bulk_spill(b) : DB_OK;
 	if (rc)
 		return rc;
-	struct buf names = BUF_INIT, ids = BUF_INIT, keys = BUF_INIT;
-	struct matchdb_row row;
-	subject_row(s, p->id, p->office_id, ks, &names, &ids, &keys, &row);
+	struct matchdb_row row = mp->row;
+	row.person_id = person_id;
+	row.office_id = office_id;
 	for (int i = 0; i < ks->n; i++)
-		bulk_push(b, ks->k[i].key, p->id, row.birth_year, row.sex);
+		bulk_push(b, ks->k[i].key, person_id, row.birth_year, row.sex);
 	for (int i = 0; i < ks->n && !rc; i++)
 		if (ks->k[i].kind == KEY_SINGLE)
 			rc = bulk_vocab_learn(b, ks->k[i].key);
-	if (!rc)
-		rc = matchdb_put(b->db, &row);
-	buf_release(&names);
-	buf_release(&ids);
-	buf_release(&keys);
-	return rc;
+	return rc ? rc : matchdb_put(b->db, &row);
+}
+
+int match_bulk_add(struct match_bulk *b, const struct person *p)
+{
+	if (!b->prep)
+		b->prep = match_prep_new();
+	match_prepare(b->prep, p);
+	return match_bulk_add_prepared(b, b->prep, p->id, p->office_id);
 }
 
 int match_reindex(struct db *db, void (*progress)(void *ctx, int64_t done), void *ctx,

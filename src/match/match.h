@@ -140,6 +140,18 @@ void match_bulk_free(struct match_bulk *b);
  * (written once max_rows are gathered). 0 or a negative DB_* error. */
 __attribute__((warn_unused_result)) int match_bulk_add(struct match_bulk *b,
                                                        const struct person *p);
+/* The same in two steps, so that the first can run on another thread: a
+ * person's scoring row and keys computed (match_prepare: no database;
+ * p->id is not needed), then written as match_bulk_add writes them. A
+ * match_prep is reused from person to person. */
+struct match_prep;
+struct match_prep *match_prep_new(void);
+void match_prep_free(struct match_prep *mp);
+void match_prepare(struct match_prep *mp, const struct person *p);
+__attribute__((warn_unused_result)) int match_bulk_add_prepared(struct match_bulk *b,
+                                                                const struct match_prep *mp,
+                                                                int64_t person_id,
+                                                                int64_t office_id);
 /* Writes the key rows gathered so far. 0 or a negative DB_* error. */
 __attribute__((warn_unused_result)) int match_bulk_flush(struct match_bulk *b);
 

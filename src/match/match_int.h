@@ -64,4 +64,21 @@ bool match__is_prefix_particle(const char *s); /* abdul, abd, ...: joins the nex
 bool match__is_article(const char *s);         /* al, ul, ud, ...: joins both sides */
 bool match__is_suffix_particle(const char *s); /* ullah, uddin, ...: joins the previous */
 
+/* Sorted runs of key rows in a temporary file (keyruns.c): a bulk writer
+ * with more rows than it holds in memory writes each sorted buffer as a
+ * run (keyruns_write, then keyruns_end_run) and, when the rows must be in
+ * the index, merges every run in match_keys' order (keyruns_merge calls
+ * emit with at most 256 rows at a time, then starts over empty).
+ * keyruns_open: NULL when no temporary file can be made (TMPDIR, /var/tmp,
+ * /tmp). The others: 0, -1 on an I/O error, or emit's error. */
+struct matchdb_key;
+struct keyruns;
+struct keyruns *keyruns_open(void);
+void keyruns_close(struct keyruns *r);
+int keyruns_count(const struct keyruns *r);
+int keyruns_write(void *r, const struct matchdb_key *rows, int n);
+void keyruns_end_run(struct keyruns *r);
+int keyruns_merge(struct keyruns *r, int (*emit)(void *ctx, const struct matchdb_key *rows, int n),
+                  void *ctx);
+
 #endif
