@@ -346,6 +346,7 @@ static void run_job(struct db *db, int64_t id)
 	struct job_run j = {.db = db};
 	struct import_mapping mapping = {0};
 	struct parts_source src = {.db = db, .id = id};
+	struct db *parts_db = NULL;
 	char *cause = NULL;
 	struct import_stats st = {0};
 
@@ -414,11 +415,20 @@ static void run_job(struct db *db, int64_t id)
 		j.prev_batch = *r;
 	}
 	src.nparts = j.job.parts;
+	/* the import reads its rows ahead on a second thread, which reads the
+	 * parts: on a connection of their own (or with no second thread) */
+	char *why = NULL;
+	if (db_open_again(db, &parts_db, &why)) {
+		free(why);
+		parts_db = NULL;
+	}
+	src.db = parts_db ? parts_db : db;
 	struct import_source is = {
 	    .rewind = parts_rewind,
 	    .read = parts_read,
 	    .ctx = &src,
 	    .name = j.job.filename ? j.job.filename : "the file",
+	    .single_thread = !parts_db,
 	};
 
 	pthread_mutex_lock(&w.mu);
@@ -476,6 +486,7 @@ out:
 	if (j.report)
 		fclose(j.report);
 	free(src.buf);
+	db_close(parts_db);
 	free(cause);
 	import_mapping_release(&mapping);
 	arena_release(&a);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -511,6 +512,10 @@ struct run {
 	struct audit_entry audits[AUDIT_PENDING];
 	int n_audits;
 	struct arena audit_arena; /* their details */
+	/* the last "person" sequence number taken in this transaction (0:
+	 * none yet): the next rows count on from it, and seq_set records it
+	 * before the commit */
+	int64_t seq;
 };
 
 /* Appends the audit rows gathered to the chain. */
@@ -529,6 +534,8 @@ static int flush_audits(struct run *x)
 static int flush_writes(struct run *x)
 {
 	int rc = match_bulk_flush(x->bulk);
+	if (!rc && x->seq)
+		rc = seq_set(x->db, "person", x->seq);
 	return rc ? rc : flush_audits(x);
 }
 
@@ -679,19 +686,56 @@ static bool office_allowed(const struct import_opts *o, int64_t office_id)
 	return false;
 }
 
-/* One data row read and checked into *p exactly as POST /persons checks
- * a body; a refused row is reported and counted. 1 valid, 0 refused, or a
- * negative DB error. */
-static int read_row(struct run *x, struct arena *a, int64_t row, struct person *p)
+/* ---- one row ---- */
+
+/* What is wrong with a refused row: one report line each. */
+struct problem {
+	const char *column, *value, *reason;
+};
+
+enum { ROW_END = 2, ROW_MALFORMED = 3 };
+
+/* A data row read and checked, and its match keys computed: by the reading
+ * thread (see "reading ahead") or inline. Its strings live in a. */
+struct ahead_row {
+	int64_t row;
+	int state; /* 1 valid, 0 refused, ROW_END, ROW_MALFORMED, or a DB error */
+	struct arena a;
+	struct person p;
+	struct problem *problems;
+	int n_problems, cap_problems;
+	struct match_prep *mp; /* NULL when the keys are not wanted */
+	const char *error;     /* ROW_MALFORMED, DB error: the message */
+};
+
+static void problem(struct ahead_row *s, const char *column, const char *value, const char *reason)
+{
+	if (s->n_problems == s->cap_problems) {
+		int cap = s->cap_problems ? 2 * s->cap_problems : 8;
+		struct problem *p = arena_alloc(&s->a, (size_t)cap * sizeof(*p));
+		if (s->n_problems)
+			memcpy(p, s->problems, (size_t)s->n_problems * sizeof(*p));
+		s->problems = p;
+		s->cap_problems = cap;
+	}
+	s->problems[s->n_problems++] =
+	    (struct problem){arena_strdup(&s->a, column), arena_strdup(&s->a, value), reason};
+}
+
+/* The current record checked into s->p exactly as POST /persons checks a
+ * body (offices looked up through db); a refused row gets its problems.
+ * 1 valid, 0 refused, or a negative DB error. */
+static int read_row(struct run *x, struct db *db, struct ahead_row *s)
 {
 	const struct csv_reader *r = &x->r;
+	struct arena *a = &s->a;
+	struct person *p = &s->p;
 	if (csv_nfields(r) != x->l.ncols) {
-		report_line(&x->rp, row, "", "",
-		            arena_printf(a,
-		                         "the row has %d fields but the header has %d (line %lld); "
-		                         "check for a missing or extra comma",
-		                         csv_nfields(r), x->l.ncols, (long long)r->line));
-		x->st->rows_refused++;
+		problem(s, "", "",
+		        arena_printf(a,
+		                     "the row has %d fields but the header has %d (line %lld); "
+		                     "check for a missing or extra comma",
+		                     csv_nfields(r), x->l.ncols, (long long)r->line));
 		return 0;
 	}
 	struct json_object *obj = row_object(r, &x->l);
@@ -700,7 +744,7 @@ static int read_row(struct run *x, struct arena *a, int64_t row, struct person *
 	unsigned set;
 	const char *office_code;
 	memset(p, 0, sizeof(*p));
-	int rc = person_input_read(x->db, &c, &x->today, true, p, &set, &office_code);
+	int rc = person_input_read(db, &c, &x->today, true, p, &set, &office_code);
 	if (rc < 0)
 		goto out;
 	if (!office_code && !json_object_object_get_ex(obj, "office", NULL)) {
@@ -719,9 +763,9 @@ static int read_row(struct run *x, struct arena *a, int64_t row, struct person *
 			const char *value = col >= 0 ? csv_field(r, col) : "";
 			if (!strcmp(e.items[i].field, "office") && col < 0)
 				name = "office", value = x->o->office ? x->o->office : "";
-			report_line(&x->rp, row, name, value, e.items[i].message);
+			problem(s, name, value, arena_strdup(a, e.items[i].message));
 		}
-		x->st->rows_refused++;
+		rc = 0;
 		goto out;
 	}
 	p->registered_on = x->today_text;
@@ -731,35 +775,191 @@ out:
 	return rc;
 }
 
-/* One data row: checked, and written when valid. 0, or a DB error. */
-static int import_row(struct run *x, struct arena *a, int64_t row)
+/* The next record into s, read and checked (db for the checks), with its
+ * match keys when s->mp is set. */
+static void fill_row(struct run *x, struct db *db, struct ahead_row *s)
 {
-	struct person p;
-	int rc = read_row(x, a, row, &p);
-	if (rc <= 0)
+	arena_release(&s->a);
+	s->problems = NULL;
+	s->n_problems = s->cap_problems = 0;
+	s->error = NULL;
+	int rc = csv_next(&x->r);
+	if (rc != 1) {
+		s->state = rc == 0 ? ROW_END : ROW_MALFORMED;
+		if (rc < 0)
+			s->error = arena_strdup(&s->a, x->r.error);
+		return;
+	}
+	s->row = x->r.record;
+	s->state = read_row(x, db, s);
+	if (s->state < 0)
+		s->error = arena_strdup(&s->a, db_errmsg(db));
+	else if (s->state == 1 && s->mp)
+		match_prepare(s->mp, &s->p);
+}
+
+/* ---- reading ahead ----
+ *
+ * Reading a row, checking it as the API does and computing its match
+ * keys is about half of an import's work and writes nothing: a second
+ * thread does it for the rows ahead while this one writes. It has its own
+ * connection (the checks look offices up) and hands the rows back in
+ * order through a ring of slots. Without a second connection (an
+ * in-memory database, a source read through the import's connection)
+ * the same steps run inline, one slot. */
+
+#define AHEAD_SLOTS 128
+
+struct ahead {
+	struct run *x;
+	struct db *db; /* the reading thread's connection, NULL inline */
+	struct ahead_row slots[AHEAD_SLOTS];
+	unsigned head, tail; /* the slot to take next, to fill next */
+	bool taken;          /* slots[head] is the caller's */
+	bool stop, threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+};
+
+static bool row_last(const struct ahead_row *s)
+{
+	return s->state == ROW_END || s->state == ROW_MALFORMED || s->state < 0;
+}
+
+static void *ahead_main(void *arg)
+{
+	struct ahead *ah = arg;
+	pthread_mutex_lock(&ah->mu);
+	while (!ah->stop) {
+		if (ah->tail - ah->head == AHEAD_SLOTS) {
+			pthread_cond_wait(&ah->freed, &ah->mu);
+			continue;
+		}
+		struct ahead_row *s = &ah->slots[ah->tail % AHEAD_SLOTS];
+		pthread_mutex_unlock(&ah->mu);
+		fill_row(ah->x, ah->db, s);
+		pthread_mutex_lock(&ah->mu);
+		ah->tail++;
+		pthread_cond_signal(&ah->filled);
+		if (row_last(s))
+			break;
+	}
+	pthread_mutex_unlock(&ah->mu);
+	return NULL;
+}
+
+/* Starts reading the rows after the current record (keys: compute the
+ * match keys too). */
+static struct ahead *ahead_start(struct run *x, bool keys)
+{
+	struct ahead *ah = xcalloc(1, sizeof(*ah));
+	ah->x = x;
+	for (int i = 0; i < AHEAD_SLOTS; i++)
+		ah->slots[i].mp = keys ? match_prep_new() : NULL;
+	char *cause = NULL;
+	if (x->src->single_thread || db_open_again(x->db, &ah->db, &cause)) {
+		free(cause);
+		ah->db = NULL;
+		return ah;
+	}
+	pthread_mutex_init(&ah->mu, NULL);
+	pthread_cond_init(&ah->filled, NULL);
+	pthread_cond_init(&ah->freed, NULL);
+	ah->threaded = pthread_create(&ah->thread, NULL, ahead_main, ah) == 0;
+	if (!ah->threaded) {
+		db_close(ah->db);
+		ah->db = NULL;
+	}
+	return ah;
+}
+
+/* The next row (the slot given before goes back): valid until the next
+ * call. After a last one (ROW_END, ROW_MALFORMED, an error) call
+ * ahead_stop only. */
+static struct ahead_row *ahead_next(struct ahead *ah)
+{
+	if (!ah->threaded) {
+		fill_row(ah->x, ah->x->db, &ah->slots[0]);
+		return &ah->slots[0];
+	}
+	pthread_mutex_lock(&ah->mu);
+	if (ah->taken) {
+		ah->head++;
+		pthread_cond_signal(&ah->freed);
+	}
+	while (ah->head == ah->tail)
+		pthread_cond_wait(&ah->filled, &ah->mu);
+	ah->taken = true;
+	struct ahead_row *s = &ah->slots[ah->head % AHEAD_SLOTS];
+	pthread_mutex_unlock(&ah->mu);
+	return s;
+}
+
+static void ahead_stop(struct ahead *ah)
+{
+	if (!ah)
+		return;
+	if (ah->threaded) {
+		pthread_mutex_lock(&ah->mu);
+		ah->stop = true;
+		pthread_cond_signal(&ah->freed);
+		pthread_mutex_unlock(&ah->mu);
+		pthread_join(ah->thread, NULL);
+		pthread_mutex_destroy(&ah->mu);
+		pthread_cond_destroy(&ah->filled);
+		pthread_cond_destroy(&ah->freed);
+	}
+	db_close(ah->db);
+	for (int i = 0; i < AHEAD_SLOTS; i++) {
+		arena_release(&ah->slots[i].a);
+		match_prep_free(ah->slots[i].mp);
+	}
+	free(ah);
+}
+
+/* A refused row: its report lines, counted. */
+static void report_refused(struct run *x, const struct ahead_row *s)
+{
+	for (int i = 0; i < s->n_problems; i++)
+		report_line(&x->rp, s->row, s->problems[i].column, s->problems[i].value,
+		            s->problems[i].reason);
+	x->st->rows_refused++;
+}
+
+/* A valid row written (its persons row, lists, match row and keys, audit
+ * row) and, when asked, its possible duplicates reported. 0 or a DB
+ * error. */
+static int write_row(struct run *x, struct ahead_row *s)
+{
+	struct arena *a = &s->a;
+	struct person *p = &s->p;
+	int64_t row = s->row;
+	int rc = x->seq ? (x->seq++, DB_OK) : seq_next(x->db, "person", &x->seq);
+	if (rc)
 		return rc;
 	/* with its match keys, gathered in x->bulk */
-	if ((rc = persons_insert_bulk(x->db, a, &p, x->now, x->o->user_id, x->bulk)))
+	if ((rc = persons_insert_bulk(x->db, a, p, x->now, x->o->user_id, x->bulk, s->mp, x->seq)))
 		return rc;
 	const char *detail =
 	    x->o->import_id
-	        ? arena_printf(a, "{\"ref\":\"%s\",\"import\":%lld,\"row\":%lld}", p.ref,
+	        ? arena_printf(a, "{\"ref\":\"%s\",\"import\":%lld,\"row\":%lld}", p->ref,
 	                       (long long)x->o->import_id, (long long)row)
-	        : arena_printf(a, "{\"ref\":\"%s\",\"row\":%lld}", p.ref, (long long)row);
+	        : arena_printf(a, "{\"ref\":\"%s\",\"row\":%lld}", p->ref, (long long)row);
 	x->audits[x->n_audits++] =
 	    (struct audit_entry){.at = x->now,
 	                         .user_id = x->o->user_id,
 	                         .client = x->o->client ? x->o->client : "cli",
 	                         .action = "person.import",
 	                         .entity = "person",
-	                         .entity_id = p.id,
+	                         .entity_id = p->id,
 	                         .detail = arena_strdup(&x->audit_arena, detail)};
 	if (x->n_audits == AUDIT_PENDING && (rc = flush_audits(x)))
 		return rc;
-	remember_row(x, p.id, row);
+	remember_row(x, p->id, row);
 	x->st->rows_imported++;
 	if (!x->o->no_duplicates && !(rc = match_bulk_flush(x->bulk)))
-		rc = check_duplicates(x, a, &p, row);
+		rc = check_duplicates(x, a, p, row);
 	return rc;
 }
 
@@ -814,40 +1014,52 @@ static enum import_outcome reopen_rows(struct run *x, char **cause)
  * a refused row refuses the import before anything is committed. The
  * report then has the refused rows only (duplicates are looked for while
  * writing). */
+/* The outcome of the rows after their last, s: all read (IMPORT_DONE) or
+ * why they stopped. */
+static enum import_outcome rows_ended(struct run *x, const struct ahead_row *s, char **cause)
+{
+	if (s->state == ROW_END)
+		return IMPORT_DONE;
+	if (s->state == ROW_MALFORMED) {
+		*cause =
+		    xasprintf("%s changed while it was being imported: %s", x->src->name, s->error);
+		return IMPORT_REFUSED;
+	}
+	*cause = xasprintf("row %lld: the database failed: %s", (long long)s->row, s->error);
+	return IMPORT_FAILED;
+}
+
 static enum import_outcome check_rows(struct run *x, char **cause)
 {
 	enum import_outcome out = reopen_rows(x, cause);
 	if (out != IMPORT_DONE)
 		return out;
-	struct arena a = ARENA_INIT;
-	int rc;
 	x->st->scanning = true;
-	while ((rc = csv_next(&x->r)) == 1) {
-		struct person p;
-		int got = read_row(x, &a, x->r.record, &p);
-		arena_release(&a);
-		if (got < 0) {
-			*cause = xasprintf("row %lld: the database failed: %s",
-			                   (long long)x->r.record, db_errmsg(x->db));
-			return IMPORT_FAILED;
-		}
-		if (got == 1)
+	struct ahead *ah = ahead_start(x, false);
+	struct ahead_row *s;
+	while ((s = ahead_next(ah))->state == 1 || s->state == 0) {
+		if (s->state == 1)
 			x->st->rows_imported++; /* would be */
-		if (++x->st->rows_done % 128 == 0 && progress(x, false))
-			return IMPORT_STOPPED;
+		else
+			report_refused(x, s);
+		if (++x->st->rows_done % 128 == 0 && progress(x, false)) {
+			out = IMPORT_STOPPED;
+			goto out;
+		}
 	}
-	if (rc < 0) {
-		*cause = xasprintf("%s changed while it was being imported: %s", x->src->name,
-		                   x->r.error);
-		return IMPORT_REFUSED;
+	if ((out = rows_ended(x, s, cause)) != IMPORT_DONE)
+		goto out;
+	if (x->st->rows_refused) {
+		out = IMPORT_INVALID;
+		goto out;
 	}
-	if (x->st->rows_refused)
-		return IMPORT_INVALID;
 	/* every row valid: the write pass counts them again */
 	x->st->rows_imported = x->base_imported;
 	x->st->rows_done = x->base_done;
 	x->st->scanning = false;
-	return IMPORT_DONE;
+out:
+	ahead_stop(ah);
+	return out;
 }
 
 /* BEGIN of a write transaction; between batches it waits its turn behind
@@ -893,6 +1105,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		return IMPORT_FAILED;
 	}
 	struct arena a = ARENA_INIT;
+	struct ahead *ah = NULL;
 	out = IMPORT_DONE;
 	x->bulk = match_bulk_new(x->db, 0);
 	if (x->o->in_transaction && x->o->in_transaction(x->o->tx_ctx, x->db, true, x->st)) {
@@ -902,10 +1115,14 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 	struct timespec batch_t0;
 	clock_gettime(CLOCK_MONOTONIC, &batch_t0);
 	int64_t in_batch = 0;
-	while ((rc = csv_next(&x->r)) == 1) {
-		int64_t row = x->r.record;
-		rc = import_row(x, &a, row);
-		arena_release(&a);
+	ah = ahead_start(x, true);
+	struct ahead_row *s;
+	while ((s = ahead_next(ah))->state == 1 || s->state == 0) {
+		int64_t row = s->row;
+		if (s->state == 1)
+			rc = write_row(x, s);
+		else
+			report_refused(x, s), rc = 0;
 		if (rc < 0) {
 			*cause = xasprintf("row %lld: the database failed: %s", (long long)row,
 			                   db_errmsg(x->db));
@@ -949,6 +1166,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		}
 		x->st->rows_committed = x->st->rows_done;
 		x->st->batches++;
+		x->seq = 0; /* others may take numbers until the next batch */
 		struct timespec pause = {0, 2 * 1000000L};
 		nanosleep(&pause, NULL);
 		if ((rc = begin_write(x, true)) < 0) {
@@ -960,12 +1178,8 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		clock_gettime(CLOCK_MONOTONIC, &batch_t0);
 		in_batch = 0;
 	}
-	if (rc < 0) {
-		*cause = xasprintf("%s changed while it was being imported: %s", x->src->name,
-		                   x->r.error);
-		out = IMPORT_REFUSED;
+	if ((out = rows_ended(x, s, cause)) != IMPORT_DONE)
 		goto out;
-	}
 	report_flush(&x->rp);
 	if (x->rp.failed) {
 		*cause = xstrdup("the report could not be written");
@@ -997,6 +1211,7 @@ static enum import_outcome import_rows(struct run *x, char **cause)
 		x->st->rows_committed = x->st->rows_done;
 	}
 out:
+	ahead_stop(ah);
 	arena_release(&a);
 	match_bulk_free(x->bulk);
 	x->bulk = NULL;

@@ -42,12 +42,16 @@ struct json_object;
 struct scope;
 
 /* Where the CSV comes from: rewind() goes back to the first byte (it is
- * called before each pass) and returns 0, or -1 with errno set. */
+ * called before each pass) and returns 0, or -1 with errno set. read may
+ * be called on another thread than the import's (one thread at a time),
+ * which reads the rows ahead, unless single_thread is set: a source read
+ * through the import's own database connection must set it. */
 struct import_source {
 	int (*rewind)(void *ctx);
 	csv_read_fn read;
 	void *ctx;
 	const char *name; /* for messages: the file name */
+	bool single_thread;
 };
 
 /* Column header -> person field. A field of NULL or "" ignores the column. */

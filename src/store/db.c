@@ -1,5 +1,6 @@
 /* store/db.h on top of the drivers: db_open picks one by the URL, every
  * other function goes to the driver of the connection or statement. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/db_driver.h"
@@ -19,13 +20,29 @@ int db_open(struct db **out, const char *url, bool create, char **cause)
 		return DB_ERROR;
 	}
 	const struct db_driver *drv = is_postgres_url(url) ? &db_pg_driver : &db_sqlite_driver;
-	return drv->open(out, url, create, cause);
+	int rc = drv->open(out, url, create, cause);
+	if (!rc)
+		(*out)->url = xstrdup(url);
+	return rc;
+}
+
+int db_open_again(struct db *db, struct db **out, char **cause)
+{
+	if (!strcmp(db->url, ":memory:") || strstr(db->url, "mode=memory")) {
+		*out = NULL;
+		*cause = xstrdup("an in-memory database has only one connection");
+		return DB_ERROR;
+	}
+	return db_open(out, db->url, false, cause);
 }
 
 void db_close(struct db *db)
 {
-	if (db)
-		db->drv->close(db);
+	if (!db)
+		return;
+	char *url = db->url;
+	db->drv->close(db);
+	free(url);
 }
 
 const char *db_kind(const struct db *db)
@@ -176,6 +193,11 @@ bool db_col_bool(struct db_stmt *st, int col)
 int64_t db_changes(struct db *db)
 {
 	return db->drv->changes(db);
+}
+
+int64_t db_last_insert_id(struct db *db)
+{
+	return db->drv->last_insert_id ? db->drv->last_insert_id(db) : 0;
 }
 
 const char *db_errmsg(struct db *db)

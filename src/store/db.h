@@ -40,6 +40,9 @@ enum {
  * PostgreSQL server cannot be reached. */
 __attribute__((warn_unused_result)) int db_open(struct db **out, const char *url, bool create,
                                                 char **cause);
+/* Another connection to the database of db (for a second thread: a
+ * connection belongs to one thread at a time). */
+__attribute__((warn_unused_result)) int db_open_again(struct db *db, struct db **out, char **cause);
 void db_close(struct db *db);
 /* "sqlite" or "postgresql" */
 const char *db_kind(const struct db *db);
@@ -103,6 +106,9 @@ bool db_col_is_null(struct db_stmt *st, int col);
 bool db_col_bool(struct db_stmt *st, int col);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(struct db *db);
+/* The rowid of the connection's last INSERT where the driver knows it
+ * (SQLite), else 0 (use RETURNING: db_returning_is_cheap). */
+int64_t db_last_insert_id(struct db *db);
 /* The driver's last error message (for logs, not for users). */
 const char *db_errmsg(struct db *db);
 /* The code (DB_CONSTRAINT, DB_BUSY, DB_UNAVAILABLE, DB_ERROR) of the last

@@ -28,6 +28,7 @@ struct db_driver {
 	bool (*col_is_null)(struct db_stmt *st, int col);
 	bool (*col_bool)(struct db_stmt *st, int col);
 	int64_t (*changes)(struct db *db);
+	int64_t (*last_insert_id)(struct db *db); /* NULL: use RETURNING */
 	const char *(*errmsg)(struct db *db);
 	/* optional (NULL: nothing to do) */
 	void (*defer_checkpoints)(struct db *db);
@@ -38,6 +39,7 @@ struct db_driver {
 struct db {
 	const struct db_driver *drv;
 	int last_error; /* db_last_error: set by db.c */
+	char *url;      /* as given to db_open (db_open_again): set by db.c */
 };
 
 struct db_stmt {

@@ -33,4 +33,12 @@ int seq_next(struct db *db, const char *series, int64_t *value)
 	return db_exec_stmt(st);
 }
 
+int seq_set(struct db *db, const char *series, int64_t value)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE sequences SET value = ?2 WHERE name = ?1");
+	db_bind_text(st, 1, series);
+	db_bind_int(st, 2, value);
+	return db_exec_stmt(st);
+}
+
 /* audit_write is in store/audit.c, with the hash chain. */

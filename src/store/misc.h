@@ -9,6 +9,10 @@ struct db;
  * write transaction so numbers are gapless: a rolled-back request gives its
  * number back. */
 int seq_next(struct db *db, const char *series, int64_t *value);
+/* Sets the series (which seq_next of this transaction took) to value: a
+ * writer that took one number and counts on from it locally records the
+ * last one it used before committing. */
+int seq_set(struct db *db, const char *series, int64_t value);
 
 struct audit_entry {
 	const char *at;     /* RFC 3339 */

@@ -345,19 +345,20 @@ static void bind_fields(struct db_stmt *st, const struct person *p)
 
 int persons_insert(struct db *db, struct arena *a, struct person *p, const char *now, int64_t by)
 {
-	return persons_insert_bulk(db, a, p, now, by, NULL);
+	return persons_insert_bulk(db, a, p, now, by, NULL, NULL, 0);
 }
 
 int persons_insert_bulk(struct db *db, struct arena *a, struct person *p, const char *now,
-                        int64_t by, struct match_bulk *bulk)
+                        int64_t by, struct match_bulk *bulk, const struct match_prep *mp,
+                        int64_t seq)
 {
-	int64_t seq;
-	int rc = seq_next(db, "person", &seq);
+	int rc = seq ? DB_OK : seq_next(db, "person", &seq);
 	if (rc)
 		return rc;
 	p->ref = arena_printf(a, "P-%06lld", (long long)seq);
-	/* The id: returned with the INSERT, or read back by the (unique) ref
-	 * where RETURNING is dear (db_returning_is_cheap) */
+	/* The id: returned with the INSERT where RETURNING is cheap, else the
+	 * rowid the driver knows (db_last_insert_id), else read back by the
+	 * (unique) ref */
 	bool returning = db_returning_is_cheap(db);
 	struct db_stmt *st =
 	    db_prepare(db, returning ? PERSON_INSERT " RETURNING id" : PERSON_INSERT);
@@ -368,15 +369,20 @@ int persons_insert_bulk(struct db *db, struct arena *a, struct person *p, const 
 	if (!returning) {
 		if ((rc = db_exec_stmt(st)))
 			return rc;
-		st = db_prepare(db, "SELECT id FROM persons WHERE ref = ?1");
-		db_bind_text(st, 1, p->ref);
+		p->id = db_last_insert_id(db);
+		if (!p->id) {
+			st = db_prepare(db, "SELECT id FROM persons WHERE ref = ?1");
+			db_bind_text(st, 1, p->ref);
+		}
 	}
-	rc = db_step(st);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? DB_ERROR : rc;
-	p->id = db_col_int(st, 0);
-	if ((rc = db_finish(st)))
-		return rc;
+	if (!p->id) {
+		rc = db_step(st);
+		if (rc != DB_ROW)
+			return rc == DB_DONE ? DB_ERROR : rc;
+		p->id = db_col_int(st, 0);
+		if ((rc = db_finish(st)))
+			return rc;
+	}
 	p->version = 1;
 	p->created_at = p->updated_at = arena_strdup(a, now);
 	/* an import has no use for the document ids */
@@ -386,7 +392,10 @@ int persons_insert_bulk(struct db *db, struct arena *a, struct person *p, const 
 	if (rc)
 		return rc;
 	/* searchable when this transaction commits */
-	return bulk ? match_bulk_add(bulk, p) : match_index_new_person(db, p);
+	if (!bulk)
+		return match_index_new_person(db, p);
+	return mp ? match_bulk_add_prepared(bulk, mp, p->id, p->office_id)
+	          : match_bulk_add(bulk, p);
 }
 
 int persons_update(struct db *db, const struct person *p, unsigned set, int64_t expected_version,

@@ -18,6 +18,7 @@
 
 struct db;
 struct match_bulk;
+struct match_prep;
 struct scope;
 
 struct person_document {
@@ -97,10 +98,13 @@ __attribute__((warn_unused_result)) int
 persons_insert(struct db *db, struct arena *a, struct person *p, const char *now, int64_t by);
 /* The same, the match keys written through bulk (match/match.h:
  * match_bulk_add, an import's) rather than at once, and the document ids
- * not read back (left 0); bulk NULL is persons_insert. */
-__attribute__((warn_unused_result)) int persons_insert_bulk(struct db *db, struct arena *a,
-                                                            struct person *p, const char *now,
-                                                            int64_t by, struct match_bulk *bulk);
+ * not read back (left 0); bulk NULL is persons_insert. mp (may be NULL):
+ * the person's match_prepare, done already. seq (0: the next): the
+ * sequence number for the ref, which the caller took for this
+ * transaction. */
+__attribute__((warn_unused_result)) int
+persons_insert_bulk(struct db *db, struct arena *a, struct person *p, const char *now, int64_t by,
+                    struct match_bulk *bulk, const struct match_prep *mp, int64_t seq);
 int persons_get(struct db *db, struct arena *a, const struct scope *scope, int64_t id,
                 unsigned what, struct person *out);
 /* 1 when a (not deleted) person with this id exists in scope; *office_id

@@ -22,6 +22,7 @@
 #include "import/import.h"
 #include "match/match.h"
 #include "store/db.h"
+#include "store/persons.h"
 #include "store/users.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -89,6 +90,7 @@ static int64_t count(const char *table)
 }
 
 struct run {
+	bool single_thread; /* no reading ahead on a second thread */
 	struct import_opts o;
 	struct import_stats st;
 	struct buf report;
@@ -99,8 +101,11 @@ struct run {
 static void run_import(struct run *r, const char *csv)
 {
 	struct csv_mem m = {.data = csv, .len = strlen(csv)};
-	struct import_source src = {
-	    .rewind = mem_rewind, .read = csv_mem_read, .ctx = &m, .name = "list.csv"};
+	struct import_source src = {.rewind = mem_rewind,
+	                            .read = csv_mem_read,
+	                            .ctx = &m,
+	                            .name = "list.csv",
+	                            .single_thread = r->single_thread};
 	buf_init(&r->report, 0);
 	r->o.report = to_buf;
 	r->o.report_ctx = &r->report;
@@ -195,6 +200,86 @@ static void skip_invalid_keeps_the_valid_rows(void **state)
 	assert_int_equal(count("persons"), before + 2);
 	assert_int_equal(r.st.last_id - r.st.first_id, 1);
 	run_release(&r);
+}
+
+/* The match_persons rows (names, ids, keys) of the persons first..last, in
+ * order, one line each. */
+static void match_rows(int64_t first, int64_t last, struct buf *out)
+{
+	buf_init(out, 0);
+	struct db_stmt *st = db_prepare(db, "SELECT sex, birth_year, names, ids, keys "
+	                                    "FROM match_persons WHERE person_id BETWEEN ?1 AND ?2 "
+	                                    "ORDER BY person_id");
+	db_bind_int(st, 1, first);
+	db_bind_int(st, 2, last);
+	while (db_step(st) == DB_ROW)
+		buf_addf(out, "%s %lld %s|%s|%s\n", db_col_text(st, 0),
+		         (long long)db_col_int(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+		         db_col_text(st, 4));
+	assert_int_equal(db_finish(st), 0);
+}
+
+static int64_t person_seq(void)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT value FROM sequences WHERE name = 'person'");
+	assert_int_equal(db_step(st), DB_ROW);
+	int64_t v = db_col_int(st, 0);
+	assert_int_equal(db_finish(st), 0);
+	return v;
+}
+
+/* The rows are read, checked and given their match keys on a second
+ * thread while the first writes (more rows than the ring between them
+ * holds, and than an audit batch); read inline they give the same report,
+ * persons, refs and match rows. */
+static void rows_read_ahead_are_the_rows_read_inline(void **state)
+{
+	struct buf csv;
+	buf_init(&csv, 0);
+	buf_addf(&csv, "given_name,family_name,father_name,family_name_native,sex,birth_date,"
+	               "office\n");
+	static const char *given[] = {"Mohammad Hussain", "Zahra", "Abdul Rahman", "Fatema"};
+	static const char *native[] = {"احمدی", "کریمی", "محمدی", "حسینی"};
+	for (int i = 1; i <= 700; i++) {
+		const char *g = given[i % 4];
+		bool bad_date = i % 37 == 0, bad_office = i % 53 == 0;
+		buf_addf(&csv, "\"%s\",Family%d,Father%d,%s,%s,%s,%s\n", g, i, i % 9, native[i % 4],
+		         i % 2 ? "M" : "F", bad_date ? "1990-13-01" : "1990-01-02",
+		         bad_office ? "XYZ" : (i % 3 ? "THR" : "MHD"));
+	}
+	struct run r[2] = {{.single_thread = false, .o.skip_invalid = true},
+	                   {.single_thread = true, .o.skip_invalid = true}};
+	struct buf rows[2];
+	int64_t seq_before = person_seq();
+	for (int k = 0; k < 2; k++) {
+		run_import(&r[k], buf_str(&csv));
+		assert_int_equal(r[k].out, IMPORT_DONE);
+		match_rows(r[k].st.first_id, r[k].st.last_id, &rows[k]);
+	}
+	assert_int_equal(r[0].st.rows_refused, 18 + 13);
+	assert_int_equal(r[0].st.rows_imported, 700 - 31);
+	assert_int_equal(r[1].st.rows_imported, r[0].st.rows_imported);
+	assert_int_equal(r[1].st.rows_refused, r[0].st.rows_refused);
+	assert_string_equal(buf_str(&r[1].report), buf_str(&r[0].report));
+	assert_non_null(strstr(buf_str(&r[0].report), "\r\n38,birth_date,1990-13-01,"));
+	assert_non_null(strstr(buf_str(&r[0].report),
+	                       "\r\n54,office,XYZ,\"no office with code \"\"XYZ\"\"\"\r\n"));
+	assert_true(strlen(buf_str(&rows[0])) > 0);
+	assert_string_equal(buf_str(&rows[1]), buf_str(&rows[0]));
+	/* the refs: one gapless run of numbers, the sequence at the last */
+	struct arena a = ARENA_INIT;
+	struct person first, last;
+	assert_int_equal(persons_get(db, &a, NULL, r[0].st.first_id, 0, &first), 1);
+	assert_int_equal(persons_get(db, &a, NULL, r[1].st.last_id, 0, &last), 1);
+	assert_int_equal(atoll(first.ref + 2), seq_before + 1);
+	assert_int_equal(atoll(last.ref + 2), seq_before + 2 * (700 - 31));
+	assert_int_equal(person_seq(), seq_before + 2 * (700 - 31));
+	arena_release(&a);
+	for (int k = 0; k < 2; k++) {
+		buf_release(&rows[k]);
+		run_release(&r[k]);
+	}
+	buf_release(&csv);
 }
 
 static void a_dry_run_writes_nothing(void **state)
@@ -585,6 +670,7 @@ int main(void)
 	    cmocka_unit_test(rows_are_read_as_the_api_reads_them),
 	    cmocka_unit_test(refused_rows_are_reported_and_nothing_is_written),
 	    cmocka_unit_test(skip_invalid_keeps_the_valid_rows),
+	    cmocka_unit_test(rows_read_ahead_are_the_rows_read_inline),
 	    cmocka_unit_test(a_dry_run_writes_nothing),
 	    cmocka_unit_test(an_import_can_be_stopped),
 	    cmocka_unit_test(imports_are_written_in_batches),
