@@ -817,6 +817,10 @@ struct ahead {
 	unsigned head, tail; /* the slot to take next, to fill next */
 	bool taken;          /* slots[head] is the caller's */
 	bool stop, threaded;
+	/* a thread asleep on the ring: the reader until half of it is free
+	 * (woken once per half, not once per row), the writer until a row is
+	 * there */
+	bool reader_waits, writer_waits;
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t filled, freed;
@@ -833,7 +837,10 @@ static void *ahead_main(void *arg)
 	pthread_mutex_lock(&ah->mu);
 	while (!ah->stop) {
 		if (ah->tail - ah->head == AHEAD_SLOTS) {
-			pthread_cond_wait(&ah->freed, &ah->mu);
+			ah->reader_waits = true;
+			while (!ah->stop && ah->tail - ah->head > AHEAD_SLOTS / 2)
+				pthread_cond_wait(&ah->freed, &ah->mu);
+			ah->reader_waits = false;
 			continue;
 		}
 		struct ahead_row *s = &ah->slots[ah->tail % AHEAD_SLOTS];
@@ -841,7 +848,8 @@ static void *ahead_main(void *arg)
 		fill_row(ah->x, ah->db, s);
 		pthread_mutex_lock(&ah->mu);
 		ah->tail++;
-		pthread_cond_signal(&ah->filled);
+		if (ah->writer_waits)
+			pthread_cond_signal(&ah->filled);
 		if (row_last(s))
 			break;
 	}
@@ -886,10 +894,13 @@ static struct ahead_row *ahead_next(struct ahead *ah)
 	pthread_mutex_lock(&ah->mu);
 	if (ah->taken) {
 		ah->head++;
-		pthread_cond_signal(&ah->freed);
+		if (ah->reader_waits && ah->tail - ah->head <= AHEAD_SLOTS / 2)
+			pthread_cond_signal(&ah->freed);
 	}
+	ah->writer_waits = true;
 	while (ah->head == ah->tail)
 		pthread_cond_wait(&ah->filled, &ah->mu);
+	ah->writer_waits = false;
 	ah->taken = true;
 	struct ahead_row *s = &ah->slots[ah->head % AHEAD_SLOTS];
 	pthread_mutex_unlock(&ah->mu);

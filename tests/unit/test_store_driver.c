@@ -375,6 +375,62 @@ static void every_migration_exists_for_both_drivers(void **state)
 	assert_int_equal(sqlite, postgres);
 }
 
+/* ---- constraints ---- */
+
+static int insert_person(struct db *db, const char *ref, const char *sex)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "INSERT INTO persons (ref, office_id, given_name, sex, registered_on, created_at, "
+	        "updated_at) SELECT ?1, id, 'Ali', ?2, '2026-11-26', ?3, ?3 FROM offices");
+	db_bind_text(st, 1, ref);
+	db_bind_text(st, 2, sex);
+	db_bind_text(st, 3, NOW);
+	return db_exec_stmt(st);
+}
+
+/* The value lists of persons.sex and person_documents.type (0007 writes
+ * them as comparisons on SQLite) still refuse what is not in them, and
+ * on SQLite a person's or a document's INSERT builds no temporary B-tree
+ * for them (which it did at every row of an import). */
+static void value_list_checks_refuse_other_values_and_cost_no_btree(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] = "INSERT INTO person_documents (person_id, type, number) "
+	                          "SELECT id, ?1, 'A1' FROM persons WHERE ref = 'P-1'";
+	assert_int_equal(db_begin(f->db, true), DB_OK);
+	assert_int_equal(insert_person(f->db, "P-1", "F"), DB_OK);
+	struct db_stmt *st = db_prepare(f->db, doc);
+	db_bind_text(st, 1, "laissez_passer");
+	assert_int_equal(db_exec_stmt(st), DB_OK);
+	assert_int_equal(db_commit(f->db), DB_OK);
+	/* each refusal ends its transaction (PostgreSQL's rule) */
+	assert_int_equal(db_begin(f->db, true), DB_OK);
+	assert_int_equal(insert_person(f->db, "P-2", "Q"), DB_CONSTRAINT);
+	db_rollback(f->db);
+	assert_int_equal(db_begin(f->db, true), DB_OK);
+	st = db_prepare(f->db, doc);
+	db_bind_text(st, 1, "visa");
+	assert_int_equal(db_exec_stmt(st), DB_CONSTRAINT);
+	db_rollback(f->db);
+	if (f->pg)
+		return;
+	static const char *const plans[] = {
+	    "EXPLAIN INSERT INTO persons (ref, office_id, given_name, sex, registered_on, "
+	    "created_at, updated_at) VALUES ('P-3', 1, 'Ali', 'M', '2026-11-26', 'n', 'n')",
+	    "EXPLAIN INSERT INTO person_documents (person_id, type, number) VALUES (1, "
+	    "'passport', 'A1')"};
+	for (size_t i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+		st = db_prepare(f->db, plans[i]);
+		int rc, ops = 0;
+		while ((rc = db_step(st)) == DB_ROW) {
+			ops++;
+			assert_string_not_equal(db_col_text(st, 1), "OpenEphemeral");
+		}
+		assert_int_equal(rc, DB_DONE);
+		assert_true(ops > 10);
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -390,6 +446,7 @@ int main(void)
 	    T(a_transaction_whose_connection_dropped_fails_to_the_end),
 	    T(a_row_locked_too_long_is_busy),
 	    T(sql_the_server_refuses_is_a_bug),
+	    T(value_list_checks_refuse_other_values_and_cost_no_btree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
