@@ -18,6 +18,7 @@
 #include "store/db.h"
 #include "store/misc.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define NOW "2026-11-26T10:00:00Z"
@@ -136,6 +137,45 @@ static void the_hash_covers_every_field(void **state)
 #undef CHANGED
 	audit_hash(&r, "1111111111111111111111111111111111111111111111111111111111111111", h2);
 	assert_string_not_equal(h, h2);
+}
+
+/* The bytes hashed are the stored chains' format (store/audit.c): the
+ * hashes of every chain written so far depend on them. These two were
+ * computed apart from the C code (SHA-256 of "safar-audit-1\n" then each
+ * field as "length:text\n", "~\n" for none). */
+static void the_hashed_format_does_not_change(void **state)
+{
+	(void)state;
+	struct audit_record r = {.id = 7,
+	                         .at = NOW,
+	                         .user_id = 2,
+	                         .client = "10.0.0.1",
+	                         .action = "person.read",
+	                         .entity = "person",
+	                         .entity_id = 12,
+	                         .detail = "{}"};
+	char h[65];
+	audit_hash(&r, AUDIT_GENESIS, h);
+	assert_string_equal(h, "9d321d3ee0e1cebc6e4f440811234e15fa6f9e6170113016f0b7232fe6fd6f59");
+	/* a long detail (past any buffer), no user, large ids */
+	struct buf detail;
+	buf_init(&detail, 0);
+	assert_int_equal(buf_addstr(&detail, "{\"ref\":\"P-000001\",\"note\":\""), 0);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(buf_addstr(&detail, "ab\xd8\xb3"), 0);
+	assert_int_equal(buf_addstr(&detail, "\"}"), 0);
+	struct audit_record l = {.id = 1234567890123,
+	                         .at = NOW,
+	                         .user_id = 0,
+	                         .client = "cli",
+	                         .action = "person.import",
+	                         .entity = "person",
+	                         .entity_id = 9876543210,
+	                         .detail = buf_str(&detail)};
+	assert_int_equal(strlen(l.detail), 1228);
+	audit_hash(&l, AUDIT_GENESIS, h);
+	assert_string_equal(h, "2e103d5451aac19ab3999ed6a709452cbda06e93ad35d55f0bc6307364180161");
+	buf_release(&detail);
 }
 
 static void appended_entries_verify(void **state)
@@ -370,6 +410,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(the_hash_covers_every_field),
+	    cmocka_unit_test(the_hashed_format_does_not_change),
 	    T(appended_entries_verify),
 	    T(a_rolled_back_append_leaves_no_trace),
 	    T(an_edited_entry_is_named),
