@@ -366,23 +366,24 @@ int persons_insert_bulk(struct db *db, struct arena *a, struct person *p, const 
 	bind_fields(st, p);
 	db_bind_text(st, 20, now);
 	db_bind_id(st, 21, by);
+	int64_t id = 0;
 	if (!returning) {
 		if ((rc = db_exec_stmt(st)))
 			return rc;
-		p->id = db_last_insert_id(db);
-		if (!p->id) {
+		if (!(id = db_last_insert_id(db))) {
 			st = db_prepare(db, "SELECT id FROM persons WHERE ref = ?1");
 			db_bind_text(st, 1, p->ref);
 		}
 	}
-	if (!p->id) {
+	if (!id) {
 		rc = db_step(st);
 		if (rc != DB_ROW)
 			return rc == DB_DONE ? DB_ERROR : rc;
-		p->id = db_col_int(st, 0);
+		id = db_col_int(st, 0);
 		if ((rc = db_finish(st)))
 			return rc;
 	}
+	p->id = id;
 	p->version = 1;
 	p->created_at = p->updated_at = arena_strdup(a, now);
 	/* an import has no use for the document ids */
