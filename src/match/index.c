@@ -593,23 +593,27 @@ static int bulk_write(struct match_bulk *b,
 	return rc;
 }
 
-/* A full buffer: a sorted run in the temporary file. Written into
- * match_keys at once, each buffer would pass over most of the index's
- * pages (the rows of 20 000 persons meet most of its keys); merged, all
- * the runs pass over them once. Without a temporary file (or when writing
- * it fails), the buffer goes into match_keys after all. */
+/* The buffer as a sorted run in the temporary file. Written into
+ * match_keys at once, each full buffer would pass over most of the
+ * index's pages (the rows of 20 000 persons meet most of its keys);
+ * merged, all the runs pass over them once. Without a temporary file, or
+ * once writing it failed (the runs before stay good), the buffer goes
+ * into match_keys after all. */
 static int bulk_spill(struct match_bulk *b)
 {
 	if (!b->runs && !b->no_runs && !(b->runs = keyruns_open()))
 		b->no_runs = true;
-	if (b->runs) {
+	if (!b->no_runs) {
 		int n = b->n;
 		size_t text_len = b->text_len;
 		if (!bulk_write(b, keyruns_write, b->runs)) {
 			keyruns_end_run(b->runs);
 			return DB_OK;
 		}
-		log_error("match: cannot write the temporary file of keys: %s", strerror(errno));
+		log_error("match: cannot write the temporary file of keys (%s); writing them "
+		          "directly",
+		          strerror(errno));
+		b->no_runs = true;
 		b->n = n, b->text_len = text_len; /* still there, sorted */
 	}
 	return bulk_write(b, keys_insert, b->db);
@@ -619,15 +623,8 @@ int match_bulk_flush(struct match_bulk *b)
 {
 	if (!keyruns_count(b->runs))
 		return bulk_write(b, keys_insert, b->db);
-	if (b->n && bulk_write(b, keyruns_write, b->runs)) {
-		log_error("match: cannot write the temporary file of keys: %s", strerror(errno));
-		return DB_ERROR;
-	}
-	keyruns_end_run(b->runs);
-	int rc = keyruns_merge(b->runs, keys_insert, b->db);
-	if (rc == -1)
-		log_error("match: cannot read the temporary file of keys: %s", strerror(errno));
-	return rc;
+	int rc = b->n ? bulk_spill(b) : DB_OK;
+	return rc ? rc : keyruns_merge(b->runs, keys_insert, b->db);
 }
 
 static void bulk_push(struct match_bulk *b, const char *key, int64_t person_id, int birth_year,

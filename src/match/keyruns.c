@@ -17,7 +17,7 @@
 #include "util/xalloc.h"
 
 #define HEAD      15          /* the fixed part of a record */
-#define KEY_MAX   4096        /* longer keys are not written (never met) */
+#define KEY_MAX   4096        /* bytes of a key at most (about 100 in fact) */
 #define READ_BUF  (64 * 1024) /* per run while merging */
 #define EMIT_ROWS 256
 
@@ -74,8 +74,10 @@ int keyruns_write(void *runs, const struct matchdb_key *rows, int n)
 	struct keyruns *r = runs;
 	for (int i = 0; i < n; i++) {
 		size_t len = strlen(rows[i].key);
-		if (len > KEY_MAX)
-			continue;
+		if (len > KEY_MAX) { /* no key is that long (index.h: keyset) */
+			errno = ENAMETOOLONG;
+			return -1;
+		}
 		unsigned char h[HEAD];
 		int64_t id = rows[i].person_id;
 		int32_t year = rows[i].birth_year;
@@ -186,9 +188,11 @@ static void sift_down(struct reader **heap, int n, int i)
 int keyruns_merge(struct keyruns *r, int (*emit)(void *ctx, const struct matchdb_key *rows, int n),
                   void *ctx)
 {
-	if (fflush(r->f))
+	if (fflush(r->f)) {
+		log_error("match: cannot write the temporary file of keys: %s", strerror(errno));
 		return -1;
-	int fd = fileno(r->f), n = 0, rc = 0;
+	}
+	int fd = fileno(r->f), n = 0, rc = 0, io = 0;
 	struct reader *rds = xcalloc((size_t)r->n, sizeof(*rds));
 	struct reader **heap = xmalloc((size_t)r->n * sizeof(*heap));
 	for (int i = 0; i < r->n; i++) {
@@ -199,7 +203,7 @@ int keyruns_merge(struct keyruns *r, int (*emit)(void *ctx, const struct matchdb
 		rd->buf = xmalloc(READ_BUF);
 		int got = reader_next(rd);
 		if (got < 0)
-			rc = -1;
+			rc = -1, io = errno ? errno : EIO;
 		else if (got == 1)
 			heap[n++] = rd;
 	}
@@ -224,13 +228,15 @@ int keyruns_merge(struct keyruns *r, int (*emit)(void *ctx, const struct matchdb
 		}
 		int got = reader_next(rd);
 		if (got < 0)
-			rc = -1;
+			rc = -1, io = errno ? errno : EIO;
 		else if (got == 0)
 			heap[0] = heap[--n];
 		sift_down(heap, n, 0);
 	}
 	if (!rc && k)
 		rc = emit(ctx, out, k);
+	if (io)
+		log_error("match: cannot read the temporary file of keys: %s", strerror(io));
 	free(text);
 	for (int i = 0; i < r->n; i++)
 		free(rds[i].buf);
@@ -239,7 +245,9 @@ int keyruns_merge(struct keyruns *r, int (*emit)(void *ctx, const struct matchdb
 	/* empty again for the next runs */
 	r->n = 0;
 	r->at = 0;
-	if (fseeko(r->f, 0, SEEK_SET) || ftruncate(fd, 0))
+	if (fseeko(r->f, 0, SEEK_SET) || ftruncate(fd, 0)) {
+		log_error("match: cannot empty the temporary file of keys: %s", strerror(errno));
 		rc = rc ? rc : -1;
+	}
 	return rc;
 }

@@ -70,7 +70,7 @@ bool match__is_suffix_particle(const char *s); /* ullah, uddin, ...: joins the p
  * the index, merges every run in match_keys' order (keyruns_merge calls
  * emit with at most 256 rows at a time, then starts over empty).
  * keyruns_open: NULL when no temporary file can be made (TMPDIR, /var/tmp,
- * /tmp). The others: 0, -1 on an I/O error, or emit's error. */
+ * /tmp). The others: 0, -1 on an I/O error (logged), or emit's error. */
 struct matchdb_key;
 struct keyruns;
 struct keyruns *keyruns_open(void);

@@ -15,6 +15,7 @@
 
 #include "store_fixture.h"
 #include "match/match.h"
+#include "match/match_int.h"
 #include "store/db.h"
 #include "store/matchdb.h"
 #include "store/persons.h"
@@ -667,9 +668,117 @@ static void test_bulk_writes_what_registration_writes(void **state)
 	arena_release(&a);
 }
 
+/* ---- sorted runs of key rows (keyruns.c) ---- */
+
+static int key_cmp(const struct matchdb_key *a, const struct matchdb_key *b)
+{
+	int c = strcmp(a->key, b->key);
+	if (c)
+		return c;
+	if (a->birth_year != b->birth_year)
+		return a->birth_year < b->birth_year ? -1 : 1;
+	if (a->sex != b->sex)
+		return a->sex < b->sex ? -1 : 1;
+	return a->person_id < b->person_id ? -1 : a->person_id > b->person_id;
+}
+
+static int key_qcmp(const void *a, const void *b)
+{
+	return key_cmp(a, b);
+}
+
+struct merged {
+	struct buf out; /* every row merged, one line each */
+	struct matchdb_key last;
+	char last_key[128];
+	int n, calls, out_of_order;
+};
+
+static int collect_rows(void *ctx, const struct matchdb_key *rows, int n)
+{
+	struct merged *m = ctx;
+	m->calls++;
+	assert_true(n >= 1 && n <= 256);
+	for (int i = 0; i < n; i++) {
+		if (m->n && key_cmp(&m->last, &rows[i]) > 0)
+			m->out_of_order++;
+		snprintf(m->last_key, sizeof(m->last_key), "%s", rows[i].key);
+		m->last = rows[i];
+		m->last.key = m->last_key;
+		assert_int_equal(buf_addf(&m->out, "%s %d %c %lld\n", rows[i].key,
+		                          rows[i].birth_year, rows[i].sex,
+		                          (long long)rows[i].person_id),
+		                 0);
+		m->n++;
+	}
+	return 0;
+}
+
+/* 40 runs of up to 3 000 rows (keys of 1 to 90 bytes: records cross the
+ * merge's 64 KiB reads), merged: every row once, in match_keys' order,
+ * the same rows as one sort of them all; then the file starts over. */
+static void test_key_runs_merge_in_index_order(void **state)
+{
+	(void)state;
+	struct keyruns *r = keyruns_open();
+	assert_non_null(r);
+	enum { RUNS = 40, MAX = 3000 };
+	struct matchdb_key *all = calloc(RUNS * MAX, sizeof(*all));
+	char(*keys)[96] = calloc(RUNS * MAX, sizeof(*keys));
+	int total = 0;
+	unsigned seed = 7;
+	for (int run = 0; run < RUNS; run++) {
+		int n = 1 + (int)(rand_r(&seed) % MAX), first = total;
+		for (int i = 0; i < n; i++, total++) {
+			int len = 1 + (int)(rand_r(&seed) % 90);
+			for (int k = 0; k < len; k++)
+				keys[total][k] = (char)('a' + rand_r(&seed) % (k < 2 ? 3 : 26));
+			keys[total][len] = '\0';
+			all[total] =
+			    (struct matchdb_key){.key = keys[total],
+			                         .birth_year = 1950 + (int)(rand_r(&seed) % 3),
+			                         .sex = "FMX"[rand_r(&seed) % 3],
+			                         .person_id = total + 1};
+		}
+		qsort(all + first, (size_t)n, sizeof(*all), key_qcmp);
+		assert_int_equal(keyruns_write(r, all + first, n), 0);
+		keyruns_end_run(r);
+	}
+	assert_int_equal(keyruns_count(r), RUNS);
+	struct merged m = {0};
+	buf_init(&m.out, 0);
+	assert_int_equal(keyruns_merge(r, collect_rows, &m), 0);
+	assert_int_equal(m.n, total);
+	assert_int_equal(m.out_of_order, 0);
+	qsort(all, (size_t)total, sizeof(*all), key_qcmp);
+	struct buf want;
+	buf_init(&want, 0);
+	for (int i = 0; i < total; i++)
+		assert_int_equal(buf_addf(&want, "%s %d %c %lld\n", all[i].key, all[i].birth_year,
+		                          all[i].sex, (long long)all[i].person_id),
+		                 0);
+	assert_string_equal(buf_str(&m.out), buf_str(&want));
+
+	/* emptied: a next run is merged alone */
+	assert_int_equal(keyruns_count(r), 0);
+	assert_int_equal(keyruns_write(r, all, 1), 0);
+	keyruns_end_run(r);
+	struct merged again = {0};
+	buf_init(&again.out, 0);
+	assert_int_equal(keyruns_merge(r, collect_rows, &again), 0);
+	assert_int_equal(again.n, 1);
+	buf_release(&again.out);
+	buf_release(&want);
+	buf_release(&m.out);
+	keyruns_close(r);
+	free(keys);
+	free(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
+	    cmocka_unit_test(test_key_runs_merge_in_index_order),
 	    cmocka_unit_test(test_latin_variants_meet),
 	    cmocka_unit_test(test_compounds_and_particles),
 	    cmocka_unit_test(test_arabic_script_variants),
