@@ -16,10 +16,15 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
-#define HEAD      15          /* the fixed part of a record */
-#define KEY_MAX   4096        /* bytes of a key at most (about 100 in fact) */
-#define READ_BUF  (64 * 1024) /* per run while merging */
-#define EMIT_ROWS 256
+#define HEAD    15   /* the fixed part of a record */
+#define KEY_MAX 4096 /* bytes of a key at most (about 100 in fact) */
+/* While merging, each run is read through a buffer of MERGE_MEMORY / runs
+ * bytes, 64 KiB at most and 8 KiB at least: 8 MB in all up to about a
+ * thousand runs (twenty million rows at 128k rows a run). */
+#define MERGE_MEMORY (8 * 1024 * 1024)
+#define READ_MAX     (64 * 1024)
+#define READ_MIN     (8 * 1024)
+#define EMIT_ROWS    256
 
 struct keyruns {
 	FILE *f;
@@ -108,7 +113,7 @@ struct reader {
 	int fd;
 	off_t pos, end; /* of the file not yet in buf */
 	unsigned char *buf;
-	size_t len, off; /* bytes in buf, the next record's offset */
+	size_t cap, len, off; /* buf's size, bytes in it, the next record's offset */
 	/* the current record */
 	struct matchdb_key row;
 	char key[KEY_MAX + 1];
@@ -142,7 +147,7 @@ static int reader_next(struct reader *rd)
 		memmove(rd->buf, rd->buf + rd->off, have);
 		rd->len = have;
 		rd->off = 0;
-		size_t want = READ_BUF - have;
+		size_t want = rd->cap - have;
 		if ((off_t)want > rd->end - rd->pos)
 			want = (size_t)(rd->end - rd->pos);
 		ssize_t got = pread(rd->fd, rd->buf + have, want, rd->pos);
@@ -195,12 +200,15 @@ int keyruns_merge(struct keyruns *r, int (*emit)(void *ctx, const struct matchdb
 	int fd = fileno(r->f), n = 0, rc = 0, io = 0;
 	struct reader *rds = xcalloc((size_t)r->n, sizeof(*rds));
 	struct reader **heap = xmalloc((size_t)r->n * sizeof(*heap));
+	size_t cap = MERGE_MEMORY / (size_t)r->n;
+	cap = cap > READ_MAX ? READ_MAX : cap < READ_MIN ? READ_MIN : cap;
 	for (int i = 0; i < r->n; i++) {
 		struct reader *rd = &rds[i];
 		rd->fd = fd;
 		rd->pos = i ? r->ends[i - 1] : 0;
 		rd->end = r->ends[i];
-		rd->buf = xmalloc(READ_BUF);
+		rd->cap = cap;
+		rd->buf = xmalloc(cap);
 		int got = reader_next(rd);
 		if (got < 0)
 			rc = -1, io = errno ? errno : EIO;
