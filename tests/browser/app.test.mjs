@@ -15,31 +15,11 @@
 // test is skipped (exit 77 for ctest) unless SAFAR_BROWSER_TESTS_REQUIRED=1.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { startSafar, PASSWORD } from "./safar.mjs";
+import { startSafar, PASSWORD, ARTIFACTS, chromiumOrSkip, launchBrowser } from "./safar.mjs";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = resolve(HERE, "../artifacts");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-
-let chromium;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch {
-  chromium = null;
-}
-if (!chromium || !existsSync(CHROMIUM)) {
-  const why = !chromium ? "playwright-core is not installed (run `npm ci` in tests/browser)" : `${CHROMIUM} is missing (apt-get install chromium)`;
-  if (process.env.SAFAR_BROWSER_TESTS_REQUIRED === "1") {
-    console.error(`browser tests cannot run: ${why}`);
-    process.exit(1);
-  }
-  console.log(`# SKIP browser tests: ${why}`);
-  process.exit(77);
-}
+const chromium = await chromiumOrSkip();
 
 let safar;
 let browser;
@@ -48,15 +28,10 @@ const problems = [];
 let searches = 0; // duplicate searches in flight
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   safar = await startSafar([
     { username: "maryam", display: "Maryam Rahimi", roles: "caseworker,supervisor", offices: "THR" },
   ]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchBrowser(chromium);
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "en-GB", timezoneId: "Asia/Tehran" });
   page = await context.newPage();
   page.setDefaultTimeout(10000);

@@ -3,7 +3,7 @@
 // free port. SAFAR_BIN names the binary (ctest sets it); otherwise the
 // first build found under build/.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
@@ -11,6 +11,41 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const PASSWORD = "Correct-Horse-Battery-Staple-42";
+// Screenshots (not committed).
+export const ARTIFACTS = join(ROOT, "tests/artifacts");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+// playwright-core's chromium, to drive Debian's /usr/bin/chromium (no
+// browser is ever downloaded). Without either the test is skipped (exit 77
+// for ctest) unless SAFAR_BROWSER_TESTS_REQUIRED=1.
+export async function chromiumOrSkip() {
+  let chromium = null;
+  try {
+    ({ chromium } = await import("playwright-core"));
+  } catch {
+    chromium = null;
+  }
+  if (!chromium || !existsSync(CHROMIUM)) {
+    const why = !chromium ? "playwright-core is not installed (run `npm ci` in tests/browser)" : `${CHROMIUM} is missing (apt-get install chromium)`;
+    if (process.env.SAFAR_BROWSER_TESTS_REQUIRED === "1") {
+      console.error(`browser tests cannot run: ${why}`);
+      process.exit(1);
+    }
+    console.log(`# SKIP browser tests: ${why}`);
+    process.exit(77);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium;
+}
+
+// A headless browser with the flags the project's tests use.
+export function launchBrowser(chromium) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
 
 export function findBinary() {
   if (process.env.SAFAR_BIN) return resolve(process.env.SAFAR_BIN);
