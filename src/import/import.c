@@ -1020,11 +1020,6 @@ static enum import_outcome reopen_rows(struct run *x, char **cause)
 	return IMPORT_DONE;
 }
 
-/* Pass 2 of an all-or-nothing import written in batches: every row read
- * and checked without writing (nor taking the database's writer), so that
- * a refused row refuses the import before anything is committed. The
- * report then has the refused rows only (duplicates are looked for while
- * writing). */
 /* The outcome of the rows after their last, s: all read (IMPORT_DONE) or
  * why they stopped. */
 static enum import_outcome rows_ended(struct run *x, const struct ahead_row *s, char **cause)
@@ -1040,6 +1035,11 @@ static enum import_outcome rows_ended(struct run *x, const struct ahead_row *s, 
 	return IMPORT_FAILED;
 }
 
+/* Pass 2 of an all-or-nothing import written in batches: every row read
+ * and checked without writing (nor taking the database's writer), so that
+ * a refused row refuses the import before anything is committed. The
+ * report then has the refused rows only (duplicates are looked for while
+ * writing). */
 static enum import_outcome check_rows(struct run *x, char **cause)
 {
 	enum import_outcome out = reopen_rows(x, cause);

@@ -11,7 +11,11 @@
  *     code (api/person_input.h), so a row is accepted exactly when
  *     POST /persons would accept it. Accepted rows are inserted with their
  *     match keys (match/match.h) and an audit row each, and compared with
- *     the registry and the rows before them for possible duplicates.
+ *     the registry and the rows before them for possible duplicates. A
+ *     second thread, on a connection of its own, reads and checks the rows
+ *     ahead and computes their match keys while this one writes them
+ *     (import.c, "reading ahead"; inline where there is no second
+ *     connection).
  * All-or-nothing by default: one refused row and the transaction is rolled
  * back. With skip_invalid the refused rows are left out; with dry_run
  * everything is rolled back at the end (the report is the same).
