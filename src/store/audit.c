@@ -372,10 +372,8 @@ int audit_entity_visible(struct db *db, const char *entity, int64_t id, int64_t 
 		return 0;
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, scope_user);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	rc = db_exec_stmt(st);
 	return rc ? rc : 1;

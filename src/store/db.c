@@ -136,6 +136,12 @@ int db_step(struct db_stmt *st)
 	return note(st->db, st->db->drv->step(st));
 }
 
+int db_step_one(struct db_stmt *st)
+{
+	int rc = db_step(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : rc;
+}
+
 int db_exec_stmt(struct db_stmt *st)
 {
 	int rc;

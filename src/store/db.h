@@ -89,6 +89,9 @@ void db_bind_null(struct db_stmt *st, int idx);
 void db_bind_bool(struct db_stmt *st, int idx, bool v);
 /* DB_ROW, DB_DONE or a negative error. */
 int db_step(struct db_stmt *st);
+/* db_step for a statement that gives at most one row: 1 with the row there
+ * (read it, then db_finish), 0 without one, or a negative error. */
+int db_step_one(struct db_stmt *st);
 /* Steps a statement that returns no rows: DB_OK or a negative error. */
 int db_exec_stmt(struct db_stmt *st);
 /* Runs SQL with no parameters (may be several statements). */

@@ -111,10 +111,8 @@ int households_get(struct db *db, struct arena *a, const struct scope *scope, in
 	            "h.office_id", 2, 3));
 	db_bind_int(st, 1, id);
 	scope_bind_office(st, 2, scope);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	read_household(st, a, out);
 	if ((rc = db_finish(st)) || (rc = load_members(db, a, out)))

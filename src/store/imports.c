@@ -76,10 +76,8 @@ int imports_get(struct db *db, struct arena *a, int64_t id, struct import_job *o
 {
 	struct db_stmt *st = db_prepare(db, "SELECT " JOB_COLS JOB_FROM "WHERE j.id = ?1");
 	db_bind_int(st, 1, id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	read_job(st, a, out);
 	rc = db_finish(st);
@@ -126,10 +124,8 @@ int imports_get_part(struct db *db, int64_t id, const char *kind, int64_t seq, c
 	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, kind);
 	db_bind_int(st, 3, seq);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	const char *s = db_col_text(st, 0);
 	*len = s ? strlen(s) : 0;
@@ -175,10 +171,8 @@ int imports_next_queued(struct db *db, int64_t stale_before, int64_t *id)
 	    db, "SELECT id FROM imports WHERE state = 'queued' OR (state = 'running' AND "
 	        "heartbeat_at < ?1) ORDER BY id LIMIT 1");
 	db_bind_int(st, 1, stale_before);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	*id = db_col_int(st, 0);
 	rc = db_finish(st);

@@ -42,10 +42,8 @@ int matchdb_get_for_scoring(struct db *db, struct arena *a, int64_t person_id,
 	                               "birth_estimated, names, ids FROM match_persons "
 	                               "WHERE person_id = ?1");
 	db_bind_int(st, 1, person_id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	read_row(st, 0, a, out);
 	out->person_id = person_id;
@@ -218,10 +216,8 @@ int matchdb_vocab_has(struct db *db, const char *skel)
 	struct db_stmt *st =
 	    db_prepare(db, "SELECT 1 FROM match_vocab WHERE del = ?1 AND skel = ?1");
 	db_bind_text(st, 1, skel);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	rc = db_finish(st);
 	return rc ? rc : 1;

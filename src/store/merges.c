@@ -123,10 +123,8 @@ static int relationship_of(struct db *db, const struct group_sql *g, int64_t gro
 	struct db_stmt *st = db_prepare(db, g->member_rel);
 	db_bind_int(st, 1, group);
 	db_bind_int(st, 2, person);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	const char *r = db_col_text(st, 0);
 	snprintf(rel, cap, "%s", r ? r : "");
@@ -280,10 +278,8 @@ int merges_get(struct db *db, struct arena *a, int64_t id, struct merge_rec *out
 	    db, "SELECT survivor_id, merged_id, reason, merged_at, merged_by, undone_at, "
 	        "undone_by, undo_reason FROM person_merges WHERE id = ?1");
 	db_bind_int(st, 1, id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	memset(out, 0, sizeof(*out));
 	out->id = id;
@@ -402,10 +398,8 @@ int merges_tombstone(struct db *db, int64_t id, int64_t *survivor, int64_t *offi
 	    db,
 	    "SELECT merged_into, office_id FROM persons WHERE id = ?1 AND merged_into IS NOT NULL");
 	db_bind_int(st, 1, id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	*survivor = db_col_int(st, 0);
 	*office_id = db_col_int(st, 1);
@@ -422,10 +416,8 @@ int merges_standing(struct db *db, struct arena *a, int64_t id, int64_t *merge_i
 	                                    "WHERE merged_id = ?1 AND undone_at IS NULL "
 	                                    "ORDER BY id DESC LIMIT 1");
 	db_bind_int(st, 1, id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	*merge_id = db_col_int(st, 0);
 	*merged_at = db_col_dup(st, a, 1);

@@ -189,10 +189,8 @@ int persons_get(struct db *db, struct arena *a, const struct scope *scope, int64
 	    "WHERE p.id = ?1 AND p.deleted_at IS NULL AND " SCOPE_SQL_PERSON("p", 2, 3, 4, 5, 6));
 	db_bind_int(st, 1, id);
 	scope_bind(st, 2, scope);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	read_person(st, a, out);
 	if ((rc = db_finish(st)))
@@ -211,10 +209,8 @@ int persons_exists(struct db *db, const struct scope *scope, int64_t id, int64_t
 	                   "p.deleted_at IS NULL AND " SCOPE_SQL_PERSON("p", 2, 3, 4, 5, 6));
 	db_bind_int(st, 1, id);
 	scope_bind(st, 2, scope);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	if (office_id)
 		*office_id = db_col_int(st, 0);
@@ -525,10 +521,8 @@ int consents_get(struct db *db, struct arena *a, int64_t person_id, int64_t cons
 	                                    " FROM consents WHERE id = ?1 AND person_id = ?2");
 	db_bind_int(st, 1, consent_id);
 	db_bind_int(st, 2, person_id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	memset(out, 0, sizeof(*out));
 	read_consent(st, a, out);

@@ -110,10 +110,8 @@ static int load_roles_offices(struct db *db, struct arena *a, struct user *u)
 
 static int get_user(struct db *db, struct arena *a, struct db_stmt *st, struct user *out)
 {
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	read_user(st, a, out);
 	rc = db_exec_stmt(st);
@@ -489,10 +487,8 @@ int sessions_lookup(struct db *db, struct arena *a, const char *token_hash, time
 	db_bind_text(st, 1, token_hash);
 	db_bind_int(st, 2, (int64_t)now);
 	db_bind_int(st, 3, (int64_t)now - SESSION_IDLE_SECONDS);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	int64_t sid = db_col_int(st, 0);
 	int64_t last_seen = db_col_int(st, 3);
@@ -542,10 +538,8 @@ int tokens_lookup(struct db *db, const char *token_hash, time_t now, int64_t *to
 	        "users u ON u.id = t.user_id WHERE t.token_hash = ?1 AND t.revoked_at IS NULL "
 	        "AND u.disabled = 0");
 	db_bind_text(st, 1, token_hash);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	int64_t tid = db_col_int(st, 0);
 	int64_t last_used = db_col_int(st, 2);
@@ -597,10 +591,8 @@ static void read_office(struct db_stmt *st, struct arena *a, struct office *o)
 
 static int get_office(struct db_stmt *st, struct arena *a, struct office *out)
 {
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return 0;
-	if (rc != DB_ROW)
+	int rc = db_step_one(st);
+	if (rc <= 0)
 		return rc;
 	read_office(st, a, out);
 	return finish_row(st);
