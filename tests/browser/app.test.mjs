@@ -17,7 +17,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
-import { startSafar, PASSWORD, ARTIFACTS, chromiumOrSkip, launchBrowser } from "./safar.mjs";
+import { startSafar, PASSWORD, ARTIFACTS, chromiumOrSkip, launchBrowser, pageSteps } from "./safar.mjs";
 
 const chromium = await chromiumOrSkip();
 
@@ -56,19 +56,7 @@ after(async () => {
 });
 
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-const go = async (hash) => {
-  await page.goto(`${safar.url}/${hash}`);
-  await page.waitForSelector("#page-title");
-};
-const text = (sel) => page.locator(sel).innerText();
-
-async function signIn(username) {
-  await page.waitForSelector("#signin-title");
-  await page.fill("input[name=username]", username);
-  await page.fill("input[name=password]", PASSWORD);
-  await page.click(".signin-form button[type=submit]");
-  await page.waitForSelector("#topbar:not([hidden])");
-}
+const { go, text, signIn } = pageSteps(() => page, () => safar);
 
 // fills the registration form (already open) for one person
 async function fillPerson(p) {

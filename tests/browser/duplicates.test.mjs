@@ -14,7 +14,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
-import { startSafar, PASSWORD, ARTIFACTS, chromiumOrSkip, launchBrowser } from "./safar.mjs";
+import { startSafar, ARTIFACTS, chromiumOrSkip, launchBrowser, pageSteps } from "./safar.mjs";
 
 const chromium = await chromiumOrSkip();
 
@@ -48,19 +48,7 @@ after(async () => {
 });
 
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-const go = async (hash) => {
-  await page.goto(`${safar.url}/${hash}`);
-  await page.waitForSelector("#page-title");
-};
-const text = (sel) => page.locator(sel).innerText();
-
-async function signIn(username) {
-  await page.waitForSelector("#signin-title");
-  await page.fill("input[name=username]", username);
-  await page.fill("input[name=password]", PASSWORD);
-  await page.click(".signin-form button[type=submit]");
-  await page.waitForSelector("#topbar:not([hidden])");
-}
+const { go, text, signIn } = pageSteps(() => page, () => safar);
 
 async function language(to) {
   await page.click("#lang-toggle");

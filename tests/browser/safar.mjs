@@ -38,6 +38,25 @@ export async function chromiumOrSkip() {
   return chromium;
 }
 
+// Steps every browser test takes, on the page and server that getPage()
+// and getSafar() give when the step runs.
+export function pageSteps(getPage, getSafar) {
+  const go = async (hash) => {
+    await getPage().goto(`${getSafar().url}/${hash}`);
+    await getPage().waitForSelector("#page-title");
+  };
+  const text = (sel) => getPage().locator(sel).innerText();
+  async function signIn(username) {
+    const page = getPage();
+    await page.waitForSelector("#signin-title");
+    await page.fill("input[name=username]", username);
+    await page.fill("input[name=password]", PASSWORD);
+    await page.click(".signin-form button[type=submit]");
+    await page.waitForSelector("#topbar:not([hidden])");
+  }
+  return { go, text, signIn };
+}
+
 // A headless browser with the flags the project's tests use.
 export function launchBrowser(chromium) {
   return chromium.launch({
