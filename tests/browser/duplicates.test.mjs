@@ -183,7 +183,9 @@ test("a supervisor merges two files of one man; an administrator undoes it", asy
     await page.click("#merge-confirm");
     assert.equal((await stale).status(), 409);
     await page.waitForSelector("dialog[open] .form-problem:has-text('Someone else changed this record')");
-    assert.match(await text("dialog[open] .form-problem"), /check it, then merge again/);
+    // the note that the pair shows the file as it is now comes with the
+    // reloaded file, a moment after the refusal
+    await page.waitForSelector("dialog[open] .form-problem:has-text('check it, then merge again')");
     await row("Phone").getByText("+989351112233").waitFor();
     assert.equal((await apiCall("GET", `/persons/${again.id}`)).status, 200, "nothing merged");
     // again, with the file as it is now
