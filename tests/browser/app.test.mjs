@@ -56,7 +56,7 @@ after(async () => {
 });
 
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-const { go, text, signIn } = pageSteps(() => page, () => safar);
+const { go, text, signIn, apiCall } = pageSteps(() => page, () => safar);
 
 // fills the registration form (already open) for one person
 async function fillPerson(p) {
@@ -110,15 +110,6 @@ async function savePerson() {
   await saved();
 }
 
-// The API as the person signed in, from the page: its session cookie and
-// the CSRF token the app keeps. Answers {status, body}.
-const apiCall = (method, path, body) => page.evaluate(async ([method, path, body]) => {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET") headers["X-CSRF-Token"] = localStorage.getItem("safar.csrf");
-  const r = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: await r.json().catch(() => null) };
-}, [method, path, body]);
 
 const FAMILY = [
   { given: "Ahmad", family: "Ahmadi", father: "Karim", givenFa: "احمد", familyFa: "احمدی", fatherFa: "کریم", sex: "M", birth: "۱۳۶۳-۰۲-۱۲", tazkira: "1398-0101-11111" },

@@ -48,22 +48,13 @@ after(async () => {
 });
 
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-const { go, text, signIn } = pageSteps(() => page, () => safar);
+const { go, text, signIn, apiCall } = pageSteps(() => page, () => safar);
 
 async function language(to) {
   await page.click("#lang-toggle");
   await page.waitForFunction((dir) => document.documentElement.dir === dir, to === "fa" ? "rtl" : "ltr");
 }
 
-// The API as the person signed in, from the page (session cookie, CSRF
-// token). Answers {status, body}.
-const apiCall = (method, path, body) => page.evaluate(async ([method, path, body]) => {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET") headers["X-CSRF-Token"] = localStorage.getItem("safar.csrf");
-  const r = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: await r.json().catch(() => null) };
-}, [method, path, body]);
 
 async function created(path, body) {
   const r = await apiCall("POST", path, body);

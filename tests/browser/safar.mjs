@@ -54,7 +54,16 @@ export function pageSteps(getPage, getSafar) {
     await page.click(".signin-form button[type=submit]");
     await page.waitForSelector("#topbar:not([hidden])");
   }
-  return { go, text, signIn };
+  // The API as the person signed in, from the page: its session cookie
+  // and the CSRF token the app keeps. Answers {status, body}.
+  const apiCall = (method, path, body) => getPage().evaluate(async ([method, path, body]) => {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET") headers["X-CSRF-Token"] = localStorage.getItem("safar.csrf");
+    const r = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  }, [method, path, body]);
+  return { go, text, signIn, apiCall };
 }
 
 // A headless browser with the flags the project's tests use.
