@@ -282,6 +282,70 @@ static void rows_read_ahead_are_the_rows_read_inline(void **state)
 	buf_release(&csv);
 }
 
+/* A file that changes between the passes: the first rewind gives one text,
+ * the later ones another. */
+struct two_texts {
+	struct csv_mem m;
+	const char *later;
+	int rewinds;
+};
+
+static int two_rewind(void *ctx)
+{
+	struct two_texts *t = ctx;
+	if (t->rewinds++ == 1)
+		t->m = (struct csv_mem){.data = t->later, .len = strlen(t->later)};
+	t->m.pos = 0;
+	return 0;
+}
+
+static ssize_t two_read(void *ctx, char *buf, size_t n)
+{
+	return csv_mem_read(&((struct two_texts *)ctx)->m, buf, n);
+}
+
+/* The file checked by the scan, then broken (a quote left open at row 301,
+ * past the rows read ahead) before the rows are written: refused, nothing
+ * written, read ahead or inline, with or without batches. */
+static void a_file_changed_while_importing_is_refused_untouched(void **state)
+{
+	struct buf good, bad;
+	buf_init(&good, 0);
+	buf_init(&bad, 0);
+	assert_int_equal(buf_addstr(&good, "given_name,sex\n"), 0);
+	assert_int_equal(buf_addstr(&bad, "given_name,sex\n"), 0);
+	for (int i = 1; i <= 400; i++) {
+		assert_int_equal(buf_addf(&good, "Ali%d,M\n", i), 0);
+		assert_int_equal(buf_addf(&bad, i == 300 ? "\"Ali%d,M\n" : "Ali%d,M\n", i), 0);
+	}
+	for (int k = 0; k < 4; k++) {
+		int64_t persons = count("persons"), audit = count("audit_log");
+		struct two_texts t = {.m = {.data = buf_str(&good), .len = strlen(buf_str(&good))},
+		                      .later = buf_str(&bad)};
+		struct import_source src = {.rewind = two_rewind,
+		                            .read = two_read,
+		                            .ctx = &t,
+		                            .name = "list.csv",
+		                            .single_thread = k % 2};
+		struct import_opts o = {.office = "THR",
+		                        .today = TODAY,
+		                        .now = NOW,
+		                        .no_duplicates = true,
+		                        .all_offices = true,
+		                        .batch_rows = k < 2 ? 0 : 50};
+		struct import_stats st;
+		char *cause = NULL;
+		assert_int_equal(import_persons(db, &src, &o, &st, &cause), IMPORT_REFUSED);
+		assert_non_null(strstr(cause, "list.csv changed while it was being imported"));
+		assert_int_equal(st.rows_committed, 0);
+		assert_int_equal(count("persons"), persons);
+		assert_int_equal(count("audit_log"), audit);
+		free(cause);
+	}
+	buf_release(&good);
+	buf_release(&bad);
+}
+
 static void a_dry_run_writes_nothing(void **state)
 {
 	int64_t persons = count("persons"), audit = count("audit_log");
@@ -671,6 +735,7 @@ int main(void)
 	    cmocka_unit_test(refused_rows_are_reported_and_nothing_is_written),
 	    cmocka_unit_test(skip_invalid_keeps_the_valid_rows),
 	    cmocka_unit_test(rows_read_ahead_are_the_rows_read_inline),
+	    cmocka_unit_test(a_file_changed_while_importing_is_refused_untouched),
 	    cmocka_unit_test(a_dry_run_writes_nothing),
 	    cmocka_unit_test(an_import_can_be_stopped),
 	    cmocka_unit_test(imports_are_written_in_batches),
