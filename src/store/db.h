@@ -109,8 +109,8 @@ bool db_col_is_null(struct db_stmt *st, int col);
 bool db_col_bool(struct db_stmt *st, int col);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(struct db *db);
-/* The rowid of the connection's last INSERT where the driver knows it
- * (SQLite), else 0 (use RETURNING: db_returning_is_cheap). */
+/* The rowid of the connection's last INSERT where RETURNING is dear
+ * (db_returning_is_cheap false: SQLite); 0 on the others (use RETURNING). */
 int64_t db_last_insert_id(struct db *db);
 /* The driver's last error message (for logs, not for users). */
 const char *db_errmsg(struct db *db);

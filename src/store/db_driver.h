@@ -28,7 +28,7 @@ struct db_driver {
 	bool (*col_is_null)(struct db_stmt *st, int col);
 	bool (*col_bool)(struct db_stmt *st, int col);
 	int64_t (*changes)(struct db *db);
-	int64_t (*last_insert_id)(struct db *db); /* NULL: use RETURNING */
+	int64_t (*last_insert_id)(struct db *db); /* where RETURNING is dear; else NULL */
 	const char *(*errmsg)(struct db *db);
 	/* optional (NULL: nothing to do) */
 	void (*defer_checkpoints)(struct db *db);

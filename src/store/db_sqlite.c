@@ -379,6 +379,11 @@ static bool sq_col_bool(struct db_stmt *s, int col)
 	return sqlite3_column_int64(((struct sq_stmt *)s)->st, col) != 0;
 }
 
+static int64_t sq_last_insert_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(((struct sq_db *)db)->h);
+}
+
 static int64_t sq_changes(struct db *db)
 {
 	return sqlite3_changes64(((struct sq_db *)db)->h);
@@ -516,5 +521,6 @@ const struct db_driver db_sqlite_driver = {
     .col_is_null = sq_col_is_null,
     .col_bool = sq_col_bool,
     .changes = sq_changes,
+    .last_insert_id = sq_last_insert_id,
     .errmsg = sq_errmsg,
 };

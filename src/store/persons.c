@@ -353,8 +353,7 @@ int persons_insert_bulk(struct db *db, struct arena *a, struct person *p, const 
 		return rc;
 	p->ref = arena_printf(a, "P-%06lld", (long long)seq);
 	/* The id: returned with the INSERT where RETURNING is cheap, else the
-	 * rowid the driver knows (db_last_insert_id), else read back by the
-	 * (unique) ref */
+	 * rowid the driver knows (db_last_insert_id: SQLite) */
 	bool returning = db_returning_is_cheap(db);
 	struct db_stmt *st =
 	    db_prepare(db, returning ? PERSON_INSERT " RETURNING id" : PERSON_INSERT);
@@ -362,18 +361,13 @@ int persons_insert_bulk(struct db *db, struct arena *a, struct person *p, const 
 	bind_fields(st, p);
 	db_bind_text(st, 20, now);
 	db_bind_id(st, 21, by);
-	int64_t id = 0;
+	int64_t id;
 	if (!returning) {
 		if ((rc = db_exec_stmt(st)))
 			return rc;
-		if (!(id = db_last_insert_id(db))) {
-			st = db_prepare(db, "SELECT id FROM persons WHERE ref = ?1");
-			db_bind_text(st, 1, p->ref);
-		}
-	}
-	if (!id) {
-		rc = db_step(st);
-		if (rc != DB_ROW)
+		id = db_last_insert_id(db);
+	} else {
+		if ((rc = db_step(st)) != DB_ROW)
 			return rc == DB_DONE ? DB_ERROR : rc;
 		id = db_col_int(st, 0);
 		if ((rc = db_finish(st)))
